@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Follows WebSocket frame headers in a byte stream as it passes, without
+ * buffering it: it counts the bytes of data frames (for the buffered amount of
+ * the outgoing side) and the payload of the message in progress (for a total
+ * message cap on the incoming side, which libsoup 3.2 checks per frame only). */
+/* 2 bytes, 8 of extended length, 4 of masking key. */
+#define LAB_FRAME_METER_MAX_HEADER 14
+
+typedef struct
+{
+  guint8    header[LAB_FRAME_METER_MAX_HEADER];
+  guint     header_have;
+  guint     header_size;
+  guint64   payload_left;
+  guint8    opcode;
+  guint     in_payload : 1;
+  guint     dropping : 1;
+  guint     over_limit : 1;
+
+  guint64   data_bytes;
+  guint64   message_payload;
+  guint64   message_limit;
+} LabFrameMeter;
+
+void  lab_frame_meter_init   (LabFrameMeter *meter,
+                              guint64        message_limit);
+void  lab_frame_meter_scan   (LabFrameMeter *meter,
+                              const guint8  *buffer,
+                              gsize          length);
+gsize lab_frame_meter_filter (LabFrameMeter *meter,
+                              const guint8  *in,
+                              gsize          length,
+                              guint8        *out);
+
+G_END_DECLS

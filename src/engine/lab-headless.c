@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-headless"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "lab-headless.h"
+#include "lab-options.h"
+#include "lab-server.h"
+
+/* `websocket-lab --headless`: the same server with no window and no display,
+ * one line on standard output per event, until SIGINT or SIGTERM. */
+
+typedef struct
+{
+  GMainLoop *loop;
+  LabServer *server;
+  guint      stopping : 1;
+} Headless;
+
+static void
+print_events_cb (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 gpointer    user_data)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(LabEvent) event = g_list_model_get_item (model, i);
+      g_autofree char *time = g_date_time_format_iso8601 (lab_event_get_time (event));
+      g_autofree char *text = lab_event_describe (event);
+
+      g_print ("%s %s\n", time, text);
+    }
+
+  /* Lines reach a pipe (a log collector, a test) as they happen. */
+  fflush (stdout);
+}
+
+static void
+shutdown_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Headless *headless = user_data;
+
+  lab_server_shutdown_finish (LAB_SERVER (object), result, NULL);
+  g_main_loop_quit (headless->loop);
+}
+
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  Headless *headless = user_data;
+
+  if (!headless->stopping)
+    {
+      headless->stopping = TRUE;
+      lab_server_shutdown_async (headless->server, NULL, shutdown_cb, headless);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+int
+lab_headless_main (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree GOptionEntry *entries = NULL;
+  LabOptions options;
+  Headless headless = { 0 };
+  guint sigint_source;
+  guint sigterm_source;
+
+  lab_options_init (&options);
+  entries = lab_options_dup_entries (&options);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("WebSocket Lab: a WebSocket server and client to learn with"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("websocket-lab: %s\n", error->message);
+      lab_options_clear (&options);
+      return 2;
+    }
+
+  if (options.version)
+    {
+      g_print ("websocket-lab %s\n", PACKAGE_VERSION);
+      lab_options_clear (&options);
+      return 0;
+    }
+
+  server = lab_server_new ();
+  g_signal_connect (lab_server_get_event_log (server), "items-changed",
+                    G_CALLBACK (print_events_cb), NULL);
+
+  if (!lab_options_apply (&options, server, &error) ||
+      !lab_server_start (server, &error))
+    {
+      g_printerr ("websocket-lab: %s\n", error->message);
+      lab_options_clear (&options);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  headless.loop = loop;
+  headless.server = server;
+
+  sigint_source = g_unix_signal_add (SIGINT, quit_signal_cb, &headless);
+  sigterm_source = g_unix_signal_add (SIGTERM, quit_signal_cb, &headless);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_source);
+  g_source_remove (sigterm_source);
+  g_signal_handlers_disconnect_by_func (lab_server_get_event_log (server), print_events_cb, NULL);
+  lab_options_clear (&options);
+
+  return 0;
+}

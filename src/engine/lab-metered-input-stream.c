@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-metered-input-stream"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "lab-frame-meter.h"
+#include "lab-metered-input-stream.h"
+
+/* The incoming side of a server connection: enforces a cap on a whole
+ * WebSocket message, also one sent as many small fragments. */
+
+struct _LabMeteredInputStream
+{
+  GFilterInputStream parent_instance;
+
+  LabFrameMeter      meter;
+  guint              reported : 1;
+};
+
+enum {
+  OVER_LIMIT,
+  N_SIGNALS
+};
+
+static void pollable_iface_init (GPollableInputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LabMeteredInputStream, lab_metered_input_stream,
+                               G_TYPE_FILTER_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                      pollable_iface_init))
+
+static guint signals[N_SIGNALS];
+
+static GInputStream *
+get_base (gpointer self)
+{
+  return g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (self));
+}
+
+static void
+check_limit (LabMeteredInputStream *self)
+{
+  if (self->meter.over_limit && !self->reported)
+    {
+      self->reported = TRUE;
+      g_signal_emit (self, signals[OVER_LIMIT], 0);
+    }
+}
+
+/* Reads until something passes the filter, or the base has nothing more. The
+ * filter may release a held frame header ahead of the bytes just read, so the
+ * base reads into the buffer behind room for one. */
+static gssize
+read_filtered (LabMeteredInputStream  *self,
+               guint8                 *buffer,
+               gsize                   count,
+               gboolean                blocking,
+               GCancellable           *cancellable,
+               GError                **error)
+{
+  g_autofree guint8 *bounce = NULL;
+  guint8 *target = buffer + LAB_FRAME_METER_MAX_HEADER;
+  gsize target_size = count - LAB_FRAME_METER_MAX_HEADER;
+
+  if (count <= LAB_FRAME_METER_MAX_HEADER)
+    {
+      /* Too small to leave room: a caller asking for so little is rare. */
+      bounce = g_malloc (count + LAB_FRAME_METER_MAX_HEADER);
+      target = bounce + LAB_FRAME_METER_MAX_HEADER;
+      target_size = count;
+    }
+
+  for (;;)
+    {
+      gssize n;
+      gsize kept;
+
+      if (blocking)
+        n = g_input_stream_read (get_base (self), target, target_size, cancellable, error);
+      else
+        n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (get_base (self)),
+                                                      target, target_size, cancellable, error);
+      if (n <= 0)
+        return n;
+
+      if (bounce != NULL)
+        {
+          /* At most count + header bytes come out of count read: keep count. */
+          kept = lab_frame_meter_filter (&self->meter, target, n, bounce);
+          g_assert (kept <= count + LAB_FRAME_METER_MAX_HEADER);
+          if (kept > count)
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                   "Read buffer too small for a WebSocket frame header");
+              return -1;
+            }
+          memcpy (buffer, bounce, kept);
+        }
+      else
+        kept = lab_frame_meter_filter (&self->meter, target, n, buffer);
+
+      check_limit (self);
+
+      if (kept > 0)
+        return kept;
+    }
+}
+
+static gssize
+lab_metered_input_stream_read (GInputStream  *stream,
+                               void          *buffer,
+                               gsize          count,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return read_filtered (LAB_METERED_INPUT_STREAM (stream), buffer, count, TRUE, cancellable, error);
+}
+
+static gboolean
+lab_metered_input_stream_can_poll (GPollableInputStream *stream)
+{
+  GInputStream *base = get_base (stream);
+
+  return G_IS_POLLABLE_INPUT_STREAM (base) &&
+         g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (base));
+}
+
+static gboolean
+lab_metered_input_stream_is_readable (GPollableInputStream *stream)
+{
+  return g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (get_base (stream)));
+}
+
+static GSource *
+lab_metered_input_stream_create_source (GPollableInputStream *stream,
+                                        GCancellable         *cancellable)
+{
+  g_autoptr(GSource) base_source = NULL;
+
+  base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (get_base (stream)),
+                                                       NULL);
+  return g_pollable_source_new_full (stream, base_source, cancellable);
+}
+
+static gssize
+lab_metered_input_stream_read_nonblocking (GPollableInputStream  *stream,
+                                           void                  *buffer,
+                                           gsize                  count,
+                                           GError               **error)
+{
+  return read_filtered (LAB_METERED_INPUT_STREAM (stream), buffer, count, FALSE, NULL, error);
+}
+
+static void
+pollable_iface_init (GPollableInputStreamInterface *iface)
+{
+  iface->can_poll = lab_metered_input_stream_can_poll;
+  iface->is_readable = lab_metered_input_stream_is_readable;
+  iface->create_source = lab_metered_input_stream_create_source;
+  iface->read_nonblocking = lab_metered_input_stream_read_nonblocking;
+}
+
+static void
+lab_metered_input_stream_class_init (LabMeteredInputStreamClass *klass)
+{
+  GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
+
+  input_class->read_fn = lab_metered_input_stream_read;
+
+  /**
+   * LabMeteredInputStream::over-limit:
+   *
+   * A message went over the limit. Emitted once, from inside a read: handlers
+   * must not call back into the reader synchronously.
+   */
+  signals[OVER_LIMIT] =
+    g_signal_new ("over-limit",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+lab_metered_input_stream_init (LabMeteredInputStream *self)
+{
+}
+
+GInputStream *
+lab_metered_input_stream_new (GInputStream *base_stream,
+                              guint64       message_limit)
+{
+  LabMeteredInputStream *self;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (base_stream), NULL);
+
+  self = g_object_new (LAB_TYPE_METERED_INPUT_STREAM,
+                       "base-stream", base_stream,
+                       "close-base-stream", FALSE,
+                       NULL);
+  lab_frame_meter_init (&self->meter, message_limit);
+
+  return G_INPUT_STREAM (self);
+}
+
+gboolean
+lab_metered_input_stream_is_over_limit (LabMeteredInputStream *self)
+{
+  g_return_val_if_fail (LAB_IS_METERED_INPUT_STREAM (self), FALSE);
+
+  return self->meter.over_limit;
+}

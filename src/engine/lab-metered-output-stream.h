@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_METERED_OUTPUT_STREAM (lab_metered_output_stream_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabMeteredOutputStream, lab_metered_output_stream,
+                      LAB, METERED_OUTPUT_STREAM, GFilterOutputStream)
+
+GOutputStream *lab_metered_output_stream_new                    (GOutputStream          *base_stream);
+guint64        lab_metered_output_stream_get_data_bytes_written (LabMeteredOutputStream *self);
+
+G_END_DECLS

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-options"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "lab-options.h"
+
+void
+lab_options_init (LabOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  memset (options, 0, sizeof *options);
+  options->port = -1;
+}
+
+void
+lab_options_clear (LabOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  g_clear_pointer (&options->tls_cert, g_free);
+  g_clear_pointer (&options->tls_key, g_free);
+}
+
+/**
+ * lab_options_dup_entries:
+ *
+ * Returns: (transfer full): entries that store into @options, for a
+ * GOptionContext or g_application_add_main_option_entries(); free with g_free()
+ */
+GOptionEntry *
+lab_options_dup_entries (LabOptions *options)
+{
+  const GOptionEntry entries[] = {
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &options->headless,
+      N_("Run the server without a window, logging events to standard output"), NULL },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &options->port,
+      N_("Listen on PORT (default 6789; 0 picks a free port)"), N_("PORT") },
+    { "lan", 0, 0, G_OPTION_ARG_NONE, &options->lan,
+      N_("Accept connections from other devices (default: this computer only)"), NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_cert,
+      N_("Serve wss:// and https:// with this PEM certificate (may hold the key too)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key,
+      N_("The PEM private key for --tls-cert"), N_("FILE") },
+    { "classic-ports", 0, 0, G_OPTION_ARG_NONE, &options->classic_ports,
+      N_("Also serve the tutorial's time server on 5678 and hello server on 8765"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
+      N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+/* Decided before anything else runs, so the headless path never initialises GTK. */
+gboolean
+lab_options_wants_headless (int    argc,
+                            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--headless"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+lab_options_validate (LabOptions  *options,
+                      GError     **error)
+{
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  if (options->port != -1 && (options->port < 0 || options->port > G_MAXUINT16))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The port must be between 0 and 65535, not %d"), options->port);
+      return FALSE;
+    }
+
+  if (options->tls_key != NULL && options->tls_cert == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--tls-key needs --tls-cert"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * lab_options_apply:
+ *
+ * Configures @server from the command line; loads the certificate if one was
+ * given. Options not given leave the server's settings alone.
+ */
+gboolean
+lab_options_apply (LabOptions  *options,
+                   LabServer   *server,
+                   GError     **error)
+{
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (LAB_IS_SERVER (server), FALSE);
+
+  if (!lab_options_validate (options, error))
+    return FALSE;
+
+  if (options->port != -1)
+    lab_server_set_port (server, options->port);
+  if (options->lan)
+    lab_server_set_allow_lan (server, TRUE);
+  if (options->classic_ports)
+    lab_server_set_classic_ports (server, TRUE);
+
+  if (options->tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (options->tls_key != NULL)
+        certificate = g_tls_certificate_new_from_files (options->tls_cert, options->tls_key,
+                                                        &local_error);
+      else
+        certificate = g_tls_certificate_new_from_file (options->tls_cert, &local_error);
+
+      if (certificate == NULL)
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       _("Cannot use the TLS certificate %s: %s"),
+                       options->tls_cert, local_error->message);
+          return FALSE;
+        }
+
+      lab_server_set_tls_certificate (server, certificate);
+    }
+
+  return TRUE;
+}

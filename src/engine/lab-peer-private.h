@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "lab-peer.h"
+
+G_BEGIN_DECLS
+
+/* What a peer may have waiting while its reader is backed up: at most the
+ * newest message of each kind, sent in the order they were last replaced. */
+typedef enum
+{
+  LAB_PEER_SLOT_USERS,
+  LAB_PEER_SLOT_STATE,
+  LAB_PEER_SLOT_ERROR,
+  LAB_PEER_SLOT_TIME,
+  LAB_PEER_SLOT_REPLY,
+  LAB_PEER_N_SLOTS
+} LabPeerSlot;
+
+/* Largest text message a client may send, fragments added up. */
+#define LAB_PEER_MESSAGE_LIMIT 4096
+
+/* libsoup's private queue may hold this much before the peer counts as backed
+ * up and only the newest message of each kind is kept. The kernel's socket
+ * buffer has already absorbed more by then. */
+#define LAB_PEER_HIGH_WATER (16 * 1024)
+
+/* A peer backed up for this long without draining is closed with 1008. */
+#define LAB_PEER_DEFAULT_STALL_TIMEOUT_MS 30000
+
+LabPeer  *_lab_peer_new               (guint               id,
+                                       LabRoute            route,
+                                       SoupServerMessage  *message,
+                                       guint               stall_timeout_ms);
+void      _lab_peer_send              (LabPeer            *self,
+                                       LabPeerSlot         slot,
+                                       const char         *text);
+void      _lab_peer_close             (LabPeer            *self,
+                                       gushort             code,
+                                       const char         *reason);
+
+G_END_DECLS

@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-peer"
+
+#include "config.h"
+
+#include "lab-metered-io-stream.h"
+#include "lab-peer-private.h"
+
+/* One server-side WebSocket connection. libsoup's connection sits on top of a
+ * metered stream, so this object knows how many bytes wait in libsoup's queue,
+ * keeps only the newest message of each kind while its reader is slow, closes
+ * a reader that stays stuck, and caps whole incoming messages. */
+
+struct _LabPeer
+{
+  GObject                  parent_instance;
+
+  SoupWebsocketConnection *connection;
+  LabMeteredInputStream   *input;
+  LabMeteredOutputStream  *output;
+
+  guint                    id;
+  LabRoute                 route;
+  char                    *path;
+  char                    *remote_address;
+  char                    *origin;
+  GDateTime               *connected_since;
+  char                    *request_headers;
+  char                    *response_headers;
+
+  /* Bytes of data frames handed to libsoup; minus those written, the backlog. */
+  guint64                  handed_bytes;
+  char                    *pending[LAB_PEER_N_SLOTS];
+  guint64                  pending_order[LAB_PEER_N_SLOTS];
+  guint64                  next_order;
+  guint64                  messages_dropped;
+  guint                    stall_timeout_ms;
+  guint                    stall_source;
+  guint                    drain_source;
+  guint                    over_limit_source;
+
+  guint                    backed_up : 1;
+  guint                    closed : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_BACKED_UP,
+  N_PROPS
+};
+
+enum {
+  MESSAGE,
+  CLOSING,
+  CLOSED,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (LabPeer, lab_peer, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+lab_peer_dispose (GObject *object)
+{
+  LabPeer *self = LAB_PEER (object);
+
+  g_clear_handle_id (&self->stall_source, g_source_remove);
+  g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_handle_id (&self->over_limit_source, g_source_remove);
+
+  if (self->input != NULL)
+    g_signal_handlers_disconnect_by_data (self->input, self);
+  if (self->output != NULL)
+    g_signal_handlers_disconnect_by_data (self->output, self);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+
+  g_clear_object (&self->input);
+  g_clear_object (&self->output);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (lab_peer_parent_class)->dispose (object);
+}
+
+static void
+lab_peer_finalize (GObject *object)
+{
+  LabPeer *self = LAB_PEER (object);
+
+  for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
+    g_clear_pointer (&self->pending[i], g_free);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->remote_address, g_free);
+  g_clear_pointer (&self->origin, g_free);
+  g_clear_pointer (&self->connected_since, g_date_time_unref);
+  g_clear_pointer (&self->request_headers, g_free);
+  g_clear_pointer (&self->response_headers, g_free);
+
+  G_OBJECT_CLASS (lab_peer_parent_class)->finalize (object);
+}
+
+static void
+lab_peer_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  LabPeer *self = LAB_PEER (object);
+
+  switch (prop_id)
+    {
+    case PROP_BACKED_UP:
+      g_value_set_boolean (value, self->backed_up);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_peer_class_init (LabPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lab_peer_dispose;
+  object_class->finalize = lab_peer_finalize;
+  object_class->get_property = lab_peer_get_property;
+
+  properties[PROP_BACKED_UP] =
+    g_param_spec_boolean ("backed-up", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LabPeer::message:
+   * @self: a #LabPeer
+   * @text: the text message, valid UTF-8 within %LAB_PEER_MESSAGE_LIMIT
+   *
+   * A text message arrived.
+   */
+  signals[MESSAGE] =
+    g_signal_new ("message",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * LabPeer::closing:
+   * @self: a #LabPeer
+   * @code: the close code
+   * @reason: the close reason
+   *
+   * This side starts the closing handshake.
+   */
+  signals[CLOSING] =
+    g_signal_new ("closing",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+
+  /**
+   * LabPeer::closed:
+   * @self: a #LabPeer
+   *
+   * The connection is gone, after a closing handshake or not.
+   */
+  signals[CLOSED] =
+    g_signal_new ("closed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+lab_peer_init (LabPeer *self)
+{
+}
+
+static guint64
+frame_size (gsize payload)
+{
+  /* A server's frames are not masked: 2 header bytes, plus the extended length. */
+  if (payload < 126)
+    return payload + 2;
+  if (payload <= G_MAXUINT16)
+    return payload + 4;
+  return payload + 10;
+}
+
+guint64
+lab_peer_get_buffered_amount (LabPeer *self)
+{
+  guint64 written;
+
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+
+  if (self->output == NULL)
+    return 0;
+
+  written = lab_metered_output_stream_get_data_bytes_written (self->output);
+  return self->handed_bytes > written ? self->handed_bytes - written : 0;
+}
+
+static void
+set_backed_up (LabPeer  *self,
+               gboolean  backed_up)
+{
+  if (self->backed_up == !!backed_up)
+    return;
+
+  self->backed_up = !!backed_up;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKED_UP]);
+}
+
+static gboolean
+stall_timeout_cb (gpointer user_data)
+{
+  LabPeer *self = user_data;
+
+  self->stall_source = 0;
+  _lab_peer_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                   "Closed: this client stopped reading");
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_now (LabPeer    *self,
+          const char *text)
+{
+  gsize length = strlen (text);
+
+  self->handed_bytes += frame_size (length);
+  soup_websocket_connection_send_text (self->connection, text);
+
+  if (lab_peer_get_buffered_amount (self) > LAB_PEER_HIGH_WATER && !self->backed_up)
+    {
+      set_backed_up (self, TRUE);
+      g_clear_handle_id (&self->stall_source, g_source_remove);
+      self->stall_source = g_timeout_add (self->stall_timeout_ms, stall_timeout_cb, self);
+    }
+}
+
+/* Sends what waits, oldest replacement first, while libsoup's queue is empty. */
+static void
+flush_pending (LabPeer *self)
+{
+  while (lab_peer_get_buffered_amount (self) == 0 && lab_peer_is_open (self))
+    {
+      int oldest = -1;
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
+        if (self->pending[i] != NULL &&
+            (oldest < 0 || self->pending_order[i] < self->pending_order[oldest]))
+          oldest = i;
+
+      if (oldest < 0)
+        {
+          g_clear_handle_id (&self->stall_source, g_source_remove);
+          set_backed_up (self, FALSE);
+          return;
+        }
+
+      text = g_steal_pointer (&self->pending[oldest]);
+      send_now (self, text);
+    }
+}
+
+static gboolean
+drain_cb (gpointer user_data)
+{
+  LabPeer *self = user_data;
+
+  self->drain_source = 0;
+  flush_pending (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+output_wrote_cb (LabPeer *self)
+{
+  /* Called from inside libsoup's write: send from the main loop instead. */
+  if (self->backed_up && self->drain_source == 0 && lab_peer_get_buffered_amount (self) == 0)
+    self->drain_source = g_idle_add (drain_cb, self);
+}
+
+static gboolean
+over_limit_cb (gpointer user_data)
+{
+  LabPeer *self = user_data;
+
+  self->over_limit_source = 0;
+  _lab_peer_close (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "Message too big");
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+input_over_limit_cb (LabPeer *self)
+{
+  /* Called from inside libsoup's read: close from the main loop instead. */
+  if (self->over_limit_source == 0)
+    self->over_limit_source = g_idle_add (over_limit_cb, self);
+}
+
+static void
+connection_message_cb (LabPeer                   *self,
+                       SoupWebsocketDataType      type,
+                       GBytes                    *message,
+                       SoupWebsocketConnection   *connection)
+{
+  g_autofree char *text = NULL;
+  gsize size = 0;
+  const char *data;
+
+  if (!lab_peer_is_open (self) || lab_metered_input_stream_is_over_limit (self->input))
+    return;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      _lab_peer_close (self, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA,
+                       "Binary messages are not supported");
+      return;
+    }
+
+  /* The metered input never lets more than LAB_PEER_MESSAGE_LIMIT through, and
+   * libsoup checked the UTF-8: the copy only adds the terminating nul. */
+  data = g_bytes_get_data (message, &size);
+  text = g_strndup (data, size);
+  g_signal_emit (self, signals[MESSAGE], 0, text);
+}
+
+static void
+connection_closed_cb (LabPeer                 *self,
+                      SoupWebsocketConnection *connection)
+{
+  g_autoptr(LabPeer) hold = g_object_ref (self);
+
+  self->closed = TRUE;
+  g_clear_handle_id (&self->stall_source, g_source_remove);
+  g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_handle_id (&self->over_limit_source, g_source_remove);
+
+  for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
+    g_clear_pointer (&self->pending[i], g_free);
+
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+append_header_cb (const char *name,
+                  const char *value,
+                  gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s: %s\n", name, value);
+}
+
+static char *
+format_headers (const char         *first_line,
+                SoupMessageHeaders *headers)
+{
+  GString *text = g_string_new (first_line);
+
+  g_string_append_c (text, '\n');
+  soup_message_headers_foreach (headers, append_header_cb, text);
+
+  return g_string_free (text, FALSE);
+}
+
+static char *
+format_address (GSocketAddress *address)
+{
+  g_autofree char *host = NULL;
+  GInetAddress *inet;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("?");
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  host = g_inet_address_to_string (inet);
+
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("[%s]:%u", host,
+                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+
+  return g_strdup_printf ("%s:%u", host,
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/*
+ * _lab_peer_new:
+ * @message: a request whose 101 response was just written
+ *
+ * Takes the connection over from the HTTP server.
+ */
+LabPeer *
+_lab_peer_new (guint              id,
+               LabRoute           route,
+               SoupServerMessage *message,
+               guint              stall_timeout_ms)
+{
+  g_autoptr(GIOStream) stolen = NULL;
+  g_autoptr(GIOStream) metered = NULL;
+  g_autofree char *request_line = NULL;
+  SoupMessageHeaders *request_headers;
+  LabPeer *self;
+  GUri *uri;
+
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (message), NULL);
+
+  self = g_object_new (LAB_TYPE_PEER, NULL);
+  self->id = id;
+  self->route = route;
+  self->stall_timeout_ms = stall_timeout_ms;
+  self->connected_since = g_date_time_new_now_utc ();
+
+  uri = soup_server_message_get_uri (message);
+  request_headers = soup_server_message_get_request_headers (message);
+  self->path = g_strdup (g_uri_get_path (uri));
+  self->origin = g_strdup (soup_message_headers_get_one (request_headers, "Origin"));
+  self->remote_address = format_address (soup_server_message_get_remote_address (message));
+
+  request_line = g_strdup_printf ("%s %s HTTP/1.1", soup_server_message_get_method (message),
+                                  self->path);
+  self->request_headers = format_headers (request_line, request_headers);
+  self->response_headers = format_headers ("HTTP/1.1 101 Switching Protocols",
+                                           soup_server_message_get_response_headers (message));
+
+  stolen = soup_server_message_steal_connection (message);
+  metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
+  self->input = g_object_ref (LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (metered)));
+  self->output = g_object_ref (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)));
+
+  self->connection = soup_websocket_connection_new (metered, uri,
+                                                    SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                                    self->origin, NULL, NULL);
+
+  g_signal_connect_object (self->input, "over-limit",
+                           G_CALLBACK (input_over_limit_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->output, "wrote",
+                           G_CALLBACK (output_wrote_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "message",
+                           G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "closed",
+                           G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+
+  return self;
+}
+
+/*
+ * _lab_peer_send:
+ *
+ * Sends @text now, or, while the reader is backed up, keeps it as the newest
+ * message of its kind in place of an older one.
+ */
+void
+_lab_peer_send (LabPeer     *self,
+                LabPeerSlot  slot,
+                const char  *text)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+  g_return_if_fail (slot < LAB_PEER_N_SLOTS);
+  g_return_if_fail (text != NULL);
+
+  if (!lab_peer_is_open (self))
+    return;
+
+  if (!self->backed_up)
+    {
+      send_now (self, text);
+      return;
+    }
+
+  if (self->pending[slot] != NULL)
+    self->messages_dropped++;
+
+  g_free (self->pending[slot]);
+  self->pending[slot] = g_strdup (text);
+  self->pending_order[slot] = ++self->next_order;
+}
+
+void
+_lab_peer_close (LabPeer    *self,
+                 gushort     code,
+                 const char *reason)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+
+  if (!lab_peer_is_open (self))
+    return;
+
+  for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
+    g_clear_pointer (&self->pending[i], g_free);
+
+  g_signal_emit (self, signals[CLOSING], 0, (guint) code, reason);
+  soup_websocket_connection_close (self->connection, code, reason);
+}
+
+gboolean
+lab_peer_is_open (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), FALSE);
+
+  return !self->closed &&
+         self->connection != NULL &&
+         soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+guint
+lab_peer_get_id (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+  return self->id;
+}
+
+LabRoute
+lab_peer_get_route (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+  return self->route;
+}
+
+const char *
+lab_peer_get_path (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->path;
+}
+
+const char *
+lab_peer_get_remote_address (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->remote_address;
+}
+
+const char *
+lab_peer_get_origin (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->origin;
+}
+
+GDateTime *
+lab_peer_get_connected_since (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->connected_since;
+}
+
+const char *
+lab_peer_get_request_headers (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->request_headers;
+}
+
+const char *
+lab_peer_get_response_headers (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->response_headers;
+}
+
+gboolean
+lab_peer_get_backed_up (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), FALSE);
+  return self->backed_up;
+}
+
+guint64
+lab_peer_get_messages_dropped (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+  return self->messages_dropped;
+}
+
+gushort
+lab_peer_get_close_code (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+
+  if (self->connection == NULL)
+    return 0;
+  return soup_websocket_connection_get_close_code (self->connection);
+}
+
+const char *
+lab_peer_get_close_reason (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+
+  if (self->connection == NULL)
+    return NULL;
+  return soup_websocket_connection_get_close_data (self->connection);
+}

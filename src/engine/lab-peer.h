@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "lab-types.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_PEER (lab_peer_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabPeer, lab_peer, LAB, PEER, GObject)
+
+guint       lab_peer_get_id               (LabPeer *self);
+LabRoute    lab_peer_get_route            (LabPeer *self);
+const char *lab_peer_get_path             (LabPeer *self);
+const char *lab_peer_get_remote_address   (LabPeer *self);
+const char *lab_peer_get_origin           (LabPeer *self);
+GDateTime  *lab_peer_get_connected_since  (LabPeer *self);
+const char *lab_peer_get_request_headers  (LabPeer *self);
+const char *lab_peer_get_response_headers (LabPeer *self);
+guint64     lab_peer_get_buffered_amount  (LabPeer *self);
+gboolean    lab_peer_get_backed_up        (LabPeer *self);
+guint64     lab_peer_get_messages_dropped (LabPeer *self);
+gboolean    lab_peer_is_open              (LabPeer *self);
+gushort     lab_peer_get_close_code       (LabPeer *self);
+const char *lab_peer_get_close_reason     (LabPeer *self);
+
+G_END_DECLS

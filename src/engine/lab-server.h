@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-counter.h"
+#include "lab-event-log.h"
+#include "lab-types.h"
+
+G_BEGIN_DECLS
+
+#define LAB_DEFAULT_PORT 6789
+#define LAB_CLASSIC_TIME_PORT 5678
+#define LAB_CLASSIC_HELLO_PORT 8765
+
+#define LAB_TYPE_SERVER (lab_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabServer, lab_server, LAB, SERVER, GObject)
+
+LabServer       *lab_server_new                   (void);
+gboolean         lab_server_start                 (LabServer            *self,
+                                                   GError              **error);
+void             lab_server_stop                  (LabServer            *self);
+void             lab_server_shutdown_async        (LabServer            *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean         lab_server_shutdown_finish       (LabServer            *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+gboolean         lab_server_get_running           (LabServer            *self);
+guint            lab_server_get_port              (LabServer            *self);
+void             lab_server_set_port              (LabServer            *self,
+                                                   guint                 port);
+guint            lab_server_get_bound_port        (LabServer            *self);
+gboolean         lab_server_get_allow_lan         (LabServer            *self);
+void             lab_server_set_allow_lan         (LabServer            *self,
+                                                   gboolean              allow_lan);
+gboolean         lab_server_get_classic_ports     (LabServer            *self);
+void             lab_server_set_classic_ports     (LabServer            *self,
+                                                   gboolean              classic_ports);
+GTlsCertificate *lab_server_get_tls_certificate   (LabServer            *self);
+void             lab_server_set_tls_certificate   (LabServer            *self,
+                                                   GTlsCertificate      *certificate);
+char           **lab_server_dup_urls              (LabServer            *self);
+LabCounter      *lab_server_get_counter           (LabServer            *self);
+GListModel      *lab_server_get_peers             (LabServer            *self);
+LabEventLog     *lab_server_get_event_log         (LabServer            *self);
+double           lab_server_get_time_interval_max (LabServer            *self);
+void             lab_server_set_time_interval_max (LabServer            *self,
+                                                   double                seconds);
+guint            lab_server_get_stall_timeout     (LabServer            *self);
+void             lab_server_set_stall_timeout     (LabServer            *self,
+                                                   guint                 milliseconds);
+
+G_END_DECLS
