@@ -50,8 +50,16 @@ parse_object (const char  *text,
       return NULL;
     }
 
+  /* json-glib takes empty or blank text as a document without a root. */
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
+    {
+      g_set_error_literal (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_NOT_JSON,
+                           "Message is empty");
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_NOT_OBJECT,
                            "Message must be a JSON object");
