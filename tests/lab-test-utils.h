@@ -45,4 +45,25 @@ gboolean                 lab_test_raw_read_frame     (GSocket                  *
                                                       guint8                   *opcode,
                                                       GBytes                  **payload);
 
+/* A child process (the headless server, a Python peer) whose output lines,
+ * standard error merged in, are collected as they come. */
+typedef struct _LabTestProcess LabTestProcess;
+
+LabTestProcess          *lab_test_process_spawn      (const char * const       *argv,
+                                                      const char               *stdin_text);
+const char              *lab_test_process_wait_line  (LabTestProcess           *process,
+                                                      const char               *substring);
+gboolean                 lab_test_process_has_line   (LabTestProcess           *process,
+                                                      const char               *substring);
+guint                    lab_test_process_wait_listening (LabTestProcess       *process);
+int                      lab_test_process_wait_exit  (LabTestProcess           *process);
+void                     lab_test_process_signal     (LabTestProcess           *process,
+                                                      int                       signal_number);
+char                    *lab_test_process_dup_output (LabTestProcess           *process);
+void                     lab_test_process_free       (LabTestProcess           *process);
+const char              *lab_test_websocket_lab      (void);
+const char              *lab_test_python             (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestProcess, lab_test_process_free)
+
 G_END_DECLS

@@ -1,2 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "lab-protocol.h"
 #include "lab-test-utils.h"
-int main (int argc, char *argv[]) { lab_test_init (&argc, &argv); return g_test_run (); }
+
+/* `websocket-lab --headless` as a person or a service manager runs it: a
+ * separate process, no display, one line per event, stopped by a signal. */
+
+static LabTestProcess *
+spawn_headless (const char *first_option,
+                ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) lab_test_websocket_lab ());
+  g_ptr_array_add (argv, (char *) "--headless");
+
+  va_start (args, first_option);
+  for (const char *option = first_option; option != NULL; option = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) option);
+  va_end (args);
+
+  g_ptr_array_add (argv, NULL);
+  return lab_test_process_spawn ((const char * const *) argv->pdata, NULL);
+}
+
+static SoupWebsocketConnection *
+connect_port (guint       port,
+              const char *path)
+{
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u%s", port, path);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection = lab_test_connect (url, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+test_events_and_sigterm (void)
+{
+  g_autoptr(LabTestProcess) server = spawn_headless ("--port", "0", NULL);
+  g_autoptr(SoupWebsocketConnection) counter = NULL;
+  g_autoptr(SoupWebsocketConnection) time_client = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *after = NULL;
+  guint port = lab_test_process_wait_listening (server);
+
+  g_assert_cmpuint (port, >, 0);
+
+  counter = connect_port (port, "/");
+  users = lab_test_receive (counter);
+  state = lab_test_receive (counter);
+  g_assert_cmpstr (users, ==, "{\"type\":\"users\",\"count\":1}");
+  g_assert_cmpstr (state, ==, "{\"type\":\"state\",\"value\":0}");
+  time_client = connect_port (port, "/time");
+
+  soup_websocket_connection_send_text (counter, "{\"action\":\"plus\"}");
+  after = lab_test_receive (counter);
+  g_assert_cmpstr (after, ==, "{\"type\":\"state\",\"value\":1}");
+  soup_websocket_connection_send_text (counter, "{\"action\":\"jump\"}");
+  g_free (lab_test_receive (counter));
+
+  /* One line per join, action, error and broadcast. */
+  lab_test_process_wait_line (server, "joined / from 127.0.0.1:");
+  lab_test_process_wait_line (server, "joined /time from 127.0.0.1:");
+  lab_test_process_wait_line (server, "sent {\"action\":\"plus\"}");
+  lab_test_process_wait_line (server, "error: Unknown action");
+  lab_test_process_wait_line (server, "Broadcast {\"type\":\"state\",\"value\":1} to 1 client");
+
+  /* SIGTERM: everyone is told the server is going away, then it exits 0. */
+  lab_test_process_signal (server, SIGTERM);
+  lab_test_wait_closed (counter);
+  lab_test_wait_closed (time_client);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (counter), ==,
+                    SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (time_client), ==,
+                    SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  g_assert_cmpint (lab_test_process_wait_exit (server), ==, 0);
+  g_assert_true (lab_test_process_has_line (server, "left / (close code 1001"));
+  g_assert_true (lab_test_process_has_line (server, "Server stopped"));
+}
+
+static void
+test_sigint_without_clients (void)
+{
+  g_autoptr(LabTestProcess) server = spawn_headless ("--port", "0", NULL);
+
+  lab_test_process_wait_listening (server);
+  lab_test_process_signal (server, SIGINT);
+  g_assert_cmpint (lab_test_process_wait_exit (server), ==, 0);
+}
+
+static void
+test_port_in_use (void)
+{
+  g_autoptr(LabServer) holder = lab_test_server_new_started ();
+  g_autofree char *port = g_strdup_printf ("%u", lab_server_get_bound_port (holder));
+  g_autofree char *expected = g_strdup_printf ("Port %s is already in use", port);
+  g_autoptr(LabTestProcess) server = spawn_headless ("--port", port, NULL);
+
+  g_assert_cmpint (lab_test_process_wait_exit (server), !=, 0);
+  g_assert_true (lab_test_process_has_line (server, expected));
+  g_assert_false (lab_test_process_has_line (server, "Listening"));
+}
+
+static void
+test_bad_options (void)
+{
+  g_autoptr(LabTestProcess) bad_port = spawn_headless ("--port", "70000", NULL);
+  g_autoptr(LabTestProcess) bad_number = spawn_headless ("--port", "many", NULL);
+  g_autoptr(LabTestProcess) key_alone = spawn_headless ("--tls-key", "/nonexistent.key", NULL);
+  g_autoptr(LabTestProcess) missing_cert = spawn_headless ("--port", "0", "--tls-cert", "/nonexistent.pem", NULL);
+
+  g_assert_cmpint (lab_test_process_wait_exit (bad_port), !=, 0);
+  g_assert_true (lab_test_process_has_line (bad_port, "between 0 and 65535"));
+  g_assert_cmpint (lab_test_process_wait_exit (bad_number), !=, 0);
+  g_assert_true (lab_test_process_has_line (bad_number, "many"));
+  g_assert_cmpint (lab_test_process_wait_exit (key_alone), !=, 0);
+  g_assert_true (lab_test_process_has_line (key_alone, "--tls-key needs --tls-cert"));
+  g_assert_cmpint (lab_test_process_wait_exit (missing_cert), !=, 0);
+  g_assert_true (lab_test_process_has_line (missing_cert, "/nonexistent.pem"));
+  g_assert_false (lab_test_process_has_line (missing_cert, "Listening"));
+}
+
+static void
+test_version_and_help (void)
+{
+  g_autoptr(LabTestProcess) version = spawn_headless ("--version", NULL);
+  g_autoptr(LabTestProcess) help = spawn_headless ("--help", NULL);
+
+  g_assert_cmpint (lab_test_process_wait_exit (version), ==, 0);
+  g_assert_true (lab_test_process_has_line (version, "websocket-lab " PACKAGE_VERSION));
+  g_assert_cmpint (lab_test_process_wait_exit (help), ==, 0);
+  g_assert_true (lab_test_process_has_line (help, "--classic-ports"));
+  g_assert_true (lab_test_process_has_line (help, "--lan"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  lab_test_init (&argc, &argv);
+
+  g_test_add_func ("/headless/events-and-sigterm", test_events_and_sigterm);
+  g_test_add_func ("/headless/sigint-without-clients", test_sigint_without_clients);
+  g_test_add_func ("/headless/port-in-use", test_port_in_use);
+  g_test_add_func ("/headless/bad-options", test_bad_options);
+  g_test_add_func ("/headless/version-and-help", test_version_and_help);
+
+  return g_test_run ();
+}
