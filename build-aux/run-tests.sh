@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs what the tests need, builds WebSocket Lab and runs the whole suite:
+# the window's tests under Xvfb with a session bus, as GTK's own CI does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build-aux/install-deps.sh tests
+[ -f _build/build.ninja ] || meson setup _build
+meson compile -C _build
+
+status=0
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24 -noreset" \
+  meson test -C _build --print-errorlogs "$@" || status=$?
+
+# One closing line in words, whatever reads this log.
+/usr/bin/python3 - _build/meson-logs/testlog.json <<'PY'
+import json, sys
+counts = {"OK": 0, "FAIL": 0, "SKIP": 0}
+with open(sys.argv[1]) as log:
+    for line in log:
+        result = json.loads(line)["result"]
+        key = result if result in counts else "FAIL"
+        counts[key] += 1
+print(f"{counts['OK']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
+PY
+exit "$status"
