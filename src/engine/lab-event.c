@@ -93,13 +93,16 @@ lab_event_init (LabEvent *self)
 static char *
 shorten (const char *text)
 {
+  g_autofree char *start = NULL;
+
   if (text == NULL)
     return NULL;
 
   if (g_utf8_strlen (text, DETAIL_MAX_CHARS + 1) <= DETAIL_MAX_CHARS)
     return g_strdup (text);
 
-  return g_strconcat (g_utf8_substring (text, 0, DETAIL_MAX_CHARS), "…", NULL);
+  start = g_utf8_substring (text, 0, DETAIL_MAX_CHARS);
+  return g_strconcat (start, "…", NULL);
 }
 
 LabEvent *
