@@ -1,0 +1,1238 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "lab-client-private.h"
+#include "lab-protocol.h"
+#include "lab-timestamp-list.h"
+
+/* A client of the counter and, optionally, of the time stream: two WebSocket
+ * connections ("channels") on one SoupSession. Each channel reconnects on its
+ * own with exponential backoff; only the counter channel drives :state. All of
+ * it runs on the main context the client was created in. */
+
+/* The first wait after a failure: a server that restarts is found again at once. */
+#define LAB_CLIENT_BACKOFF_FIRST_MS 500
+/* The longest wait: a server that was down for long is found within half a minute. */
+#define LAB_CLIENT_BACKOFF_MAX_MS 30000
+/* ±20 %: clients dropped together by a restart do not all come back in the same instant. */
+#define LAB_CLIENT_BACKOFF_JITTER 0.2
+/* 500 ms doubled this often is far past the maximum; keeps the shift from overflowing. */
+#define LAB_CLIENT_BACKOFF_MAX_DOUBLINGS 16
+/* Enough lines to see the stream's rhythm; older ones drop off so memory stays flat. */
+#define LAB_CLIENT_TIMESTAMPS_CAPACITY 100
+/* A timestamp is 27 characters; a stranger server's long text is cut short for the list. */
+#define LAB_CLIENT_TIMESTAMP_MAX_CHARS 120
+/* A handshake stuck this long will not finish: better to fail and try again. */
+#define LAB_CLIENT_HANDSHAKE_TIMEOUT_S 10
+
+typedef struct
+{
+  LabClient               *client;       /* back pointer, unowned */
+  const char              *name;         /* for logs */
+  char                    *url;
+  GCancellable            *cancellable;  /* the connect attempt in flight, if any */
+  SoupWebsocketConnection *connection;   /* open or closing */
+  GError                  *failure;      /* what ::error said about @connection */
+  gint64                   retry_at;     /* monotonic time of the next try */
+  guint                    retry_source;
+  guint                    failures;     /* since a connection last worked */
+  guint                    got_message : 1;
+} Channel;
+
+/* One connect attempt. It outlives the client when cancelled, so it holds its
+ * own reference to the cancellable and touches @channel only if not cancelled. */
+typedef struct
+{
+  Channel      *channel;
+  GCancellable *cancellable;
+  SoupMessage  *message;
+} Attempt;
+
+struct _LabClient
+{
+  GObject           parent_instance;
+
+  SoupSession      *session;
+  LabTimestampList *timestamps;
+  Channel           counter;
+  Channel           time;
+  char             *last_error;
+
+  /* What the counter server said */
+  gint64            value;
+  guint             users;
+
+  LabClientState    state;
+  guint             retry_in;
+  guint             retry_in_source;
+
+  guint             running : 1;
+  guint             has_value : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_COUNTER_URL,
+  PROP_HAS_VALUE,
+  PROP_LAST_ERROR,
+  PROP_RETRY_IN,
+  PROP_STATE,
+  PROP_TIME_URL,
+  PROP_TIMESTAMPS,
+  PROP_USERS,
+  PROP_VALUE,
+  N_PROPS
+};
+
+enum {
+  SERVER_ERROR,
+  N_SIGNALS
+};
+
+G_DEFINE_ENUM_TYPE (LabClientState, lab_client_state,
+                    G_DEFINE_ENUM_VALUE (LAB_CLIENT_STATE_DISCONNECTED, "disconnected"),
+                    G_DEFINE_ENUM_VALUE (LAB_CLIENT_STATE_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (LAB_CLIENT_STATE_CONNECTED, "connected"),
+                    G_DEFINE_ENUM_VALUE (LAB_CLIENT_STATE_WAITING_TO_RECONNECT, "waiting-to-reconnect"))
+
+G_DEFINE_FINAL_TYPE (LabClient, lab_client, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void channel_connect (LabClient *self,
+                             Channel   *channel);
+
+/* Properties */
+
+static void
+set_state (LabClient      *self,
+           LabClientState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_value (LabClient *self,
+           gint64     value)
+{
+  if (self->value == value)
+    return;
+
+  self->value = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
+}
+
+static void
+set_has_value (LabClient *self,
+               gboolean   has_value)
+{
+  if (self->has_value == !!has_value)
+    return;
+
+  self->has_value = !!has_value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_VALUE]);
+}
+
+static void
+set_users (LabClient *self,
+           guint      users)
+{
+  if (self->users == users)
+    return;
+
+  self->users = users;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERS]);
+}
+
+static void
+set_retry_in (LabClient *self,
+              guint      seconds)
+{
+  if (self->retry_in == seconds)
+    return;
+
+  self->retry_in = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+}
+
+static void
+set_last_error (LabClient  *self,
+                const char *text)
+{
+  if (g_strcmp0 (self->last_error, text) == 0)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+/* What the counter server told is no longer known once its connection is gone. */
+static void
+forget_server_state (LabClient *self)
+{
+  set_has_value (self, FALSE);
+  set_users (self, 0);
+}
+
+static gboolean
+has_text (const char *text)
+{
+  return text != NULL && text[0] != '\0';
+}
+
+/* Backoff */
+
+/**
+ * _lab_client_backoff_ms:
+ * @failures: failed tries since a connection last worked
+ * @random: a number in [0, 1) that picks the jitter
+ *
+ * Returns: how long to wait before the next try, in milliseconds
+ */
+guint
+_lab_client_backoff_ms (guint  failures,
+                        double random)
+{
+  double base = (double) LAB_CLIENT_BACKOFF_FIRST_MS *
+                (double) (1u << MIN (failures, LAB_CLIENT_BACKOFF_MAX_DOUBLINGS));
+  double factor = 1.0 - LAB_CLIENT_BACKOFF_JITTER +
+                  2.0 * LAB_CLIENT_BACKOFF_JITTER * CLAMP (random, 0.0, 1.0);
+  double wait = MIN (base, (double) LAB_CLIENT_BACKOFF_MAX_MS) * factor;
+
+  return (guint) MIN (wait, (double) LAB_CLIENT_BACKOFF_MAX_MS);
+}
+
+static gboolean retry_in_tick_cb (gpointer user_data);
+
+/* Counts down :retry-in in whole seconds, ticking when the number changes. */
+static void
+update_retry_in (LabClient *self)
+{
+  guint seconds = 0;
+
+  g_clear_handle_id (&self->retry_in_source, g_source_remove);
+
+  if (self->counter.retry_source != 0)
+    {
+      gint64 remaining = self->counter.retry_at - g_get_monotonic_time ();
+
+      if (remaining > 0)
+        {
+          gint64 until_change;
+
+          seconds = (guint) ((remaining + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+          until_change = remaining - (gint64) (seconds - 1) * G_USEC_PER_SEC;
+          self->retry_in_source = g_timeout_add ((guint) ((until_change + 999) / 1000),
+                                                 retry_in_tick_cb, self);
+        }
+    }
+
+  set_retry_in (self, seconds);
+}
+
+static gboolean
+retry_in_tick_cb (gpointer user_data)
+{
+  LabClient *self = user_data;
+
+  self->retry_in_source = 0;
+  update_retry_in (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Words */
+
+static const char *
+close_code_meaning (gushort code)
+{
+  switch (code)
+    {
+    case SOUP_WEBSOCKET_CLOSE_NORMAL:
+      return _("normal closure");
+    case SOUP_WEBSOCKET_CLOSE_GOING_AWAY:
+      return _("going away");
+    case SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR:
+      return _("protocol error");
+    case SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA:
+      return _("unsupported data");
+    case SOUP_WEBSOCKET_CLOSE_BAD_DATA:
+      return _("invalid data");
+    case SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION:
+      return _("policy violation");
+    case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
+      return _("message too big");
+    case SOUP_WEBSOCKET_CLOSE_NO_EXTENSION:
+      return _("missing extension");
+    case SOUP_WEBSOCKET_CLOSE_SERVER_ERROR:
+      return _("server error");
+    case 1012:
+      return _("service restart");
+    case 1013:
+      return _("try again later");
+    default:
+      return NULL;
+    }
+}
+
+/* "1001: going away", or just the number when it has no common meaning. */
+static char *
+close_code_label (gushort code)
+{
+  const char *meaning = close_code_meaning (code);
+
+  if (meaning != NULL)
+    return g_strdup_printf ("%u: %s", code, meaning);
+
+  return g_strdup_printf ("%u", code);
+}
+
+/* Why an open connection ended, for people. */
+static char *
+describe_close (SoupWebsocketConnection *connection,
+                const GError            *failure)
+{
+  gushort code = soup_websocket_connection_get_close_code (connection);
+  g_autofree char *label = NULL;
+
+  /* libsoup closed it because of what the server sent: its error code is the close code. */
+  if (failure != NULL && failure->domain == SOUP_WEBSOCKET_ERROR)
+    {
+      label = close_code_label (failure->code);
+      return g_strdup_printf (_("The server sent something this client cannot accept, "
+                                "so the client closed the connection (%s)"), label);
+    }
+
+  if (code == SOUP_WEBSOCKET_CLOSE_NO_STATUS)
+    return g_strdup (_("The server closed the connection"));
+
+  if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL)
+    return g_strdup (_("The connection to the server was lost"));
+
+  label = close_code_label (code);
+  return g_strdup_printf (_("The server closed the connection (%s)"), label);
+}
+
+static gboolean
+is_plain_scheme (GUri *uri)
+{
+  const char *scheme = g_uri_get_scheme (uri);
+
+  return g_ascii_strcasecmp (scheme, "ws") == 0 || g_ascii_strcasecmp (scheme, "http") == 0;
+}
+
+/* Why a connect attempt failed, for people. */
+static char *
+describe_connect_error (const GError *error,
+                        SoupMessage  *message)
+{
+  GUri *uri = soup_message_get_uri (message);
+
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET))
+    return g_strdup_printf (_("Not a WebSocket server (HTTP %u)"), soup_message_get_status (message));
+
+  if (error->domain == SOUP_WEBSOCKET_ERROR)
+    return g_strdup (_("The server answered with a WebSocket handshake that is not valid"));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup (_("Connection refused: is the server running?"));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup (_("The server did not answer in time"));
+
+  if (error->domain == G_RESOLVER_ERROR ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
+    return g_strdup_printf (_("Unknown host “%s”: check the address"), g_uri_get_host (uri));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup (_("The server cannot be reached: check the address and the network"));
+
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    return g_strdup (_("The server’s certificate is not trusted"));
+
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+    return g_strdup (_("The server does not use TLS: try ws:// instead of wss://"));
+
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE))
+    return g_strdup (_("Secure connections (wss://) are not available: glib-networking is missing"));
+
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup_printf (_("The secure connection failed: %s"), error->message);
+
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
+      g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
+    return g_strdup (_("The server’s answer is not HTTP: is this the right port?"));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    {
+      if (is_plain_scheme (uri))
+        return g_strdup (_("The server closed the connection before answering: "
+                           "if it uses TLS, try wss://"));
+      return g_strdup (_("The server closed the connection before answering"));
+    }
+
+  return g_strdup_printf (_("Could not connect: %s"), error->message);
+}
+
+/* Channels */
+
+static void
+release_closed_cb (SoupWebsocketConnection *connection,
+                   gpointer                 user_data)
+{
+  g_object_unref (connection);
+}
+
+/* Takes @connection. libsoup finishes the closing handshake on its own (with a
+ * timeout of its own); the reference goes when it has, so the close frame is
+ * really sent and the server sees a clean leave. */
+static void
+release_connection (SoupWebsocketConnection *connection)
+{
+  switch (soup_websocket_connection_get_state (connection))
+    {
+    case SOUP_WEBSOCKET_STATE_OPEN:
+      g_signal_connect (connection, "closed", G_CALLBACK (release_closed_cb), NULL);
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      break;
+
+    case SOUP_WEBSOCKET_STATE_CLOSING:
+      g_signal_connect (connection, "closed", G_CALLBACK (release_closed_cb), NULL);
+      break;
+
+    case SOUP_WEBSOCKET_STATE_CLOSED:
+    default:
+      g_object_unref (connection);
+      break;
+    }
+}
+
+static Channel *
+find_channel (LabClient               *self,
+              SoupWebsocketConnection *connection)
+{
+  if (connection == self->counter.connection)
+    return &self->counter;
+
+  if (connection == self->time.connection)
+    return &self->time;
+
+  return NULL;
+}
+
+static gboolean
+channel_is_idle (Channel *channel)
+{
+  return channel->cancellable == NULL && channel->connection == NULL;
+}
+
+/* Stops whatever the channel is doing; no callback of it runs afterwards. */
+static void
+channel_stop (LabClient *self,
+              Channel   *channel)
+{
+  if (channel->cancellable != NULL)
+    {
+      g_cancellable_cancel (channel->cancellable);
+      g_clear_object (&channel->cancellable);
+    }
+
+  g_clear_handle_id (&channel->retry_source, g_source_remove);
+
+  if (channel->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (channel->connection, self);
+      release_connection (g_steal_pointer (&channel->connection));
+    }
+
+  g_clear_error (&channel->failure);
+  channel->failures = 0;
+  channel->got_message = FALSE;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Channel *channel = user_data;
+  g_autoptr(LabClient) self = g_object_ref (channel->client);
+
+  channel->retry_source = 0;
+  channel_connect (self, channel);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The channel failed or ended without being asked to: try again later. */
+static void
+channel_schedule_retry (LabClient  *self,
+                        Channel    *channel,
+                        const char *why)
+{
+  guint wait_ms = _lab_client_backoff_ms (channel->failures, g_random_double ());
+
+  g_assert (channel_is_idle (channel));
+
+  if (channel->failures < G_MAXUINT)
+    channel->failures++;
+
+  channel->got_message = FALSE;
+  channel->retry_at = g_get_monotonic_time () + (gint64) wait_ms * G_TIME_SPAN_MILLISECOND;
+  channel->retry_source = g_timeout_add (wait_ms, retry_cb, channel);
+
+  g_debug ("%s: %s; trying again in %u ms", channel->name, why, wait_ms);
+
+  if (channel == &self->counter)
+    {
+      g_object_freeze_notify (G_OBJECT (self));
+      set_last_error (self, why);
+      forget_server_state (self);
+      set_state (self, LAB_CLIENT_STATE_WAITING_TO_RECONNECT);
+      update_retry_in (self);
+      g_object_thaw_notify (G_OBJECT (self));
+    }
+}
+
+static void
+counter_message (LabClient  *self,
+                 const char *text,
+                 gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+  LabServerEvent event;
+
+  if (!lab_protocol_parse_server_event (text, length, &event, &error))
+    {
+      /* Newer servers may say more: not knowing an event is no fault. */
+      if (g_error_matches (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_UNKNOWN_EVENT))
+        g_debug ("Ignoring an event this client does not know: %s", error->message);
+      else
+        g_message ("Ignoring a message from the counter server: %s", error->message);
+
+      lab_server_event_clear (&event);
+      return;
+    }
+
+  switch (event.type)
+    {
+    case LAB_SERVER_EVENT_STATE:
+      g_object_freeze_notify (G_OBJECT (self));
+      set_value (self, event.value);
+      set_has_value (self, TRUE);
+      g_object_thaw_notify (G_OBJECT (self));
+      break;
+
+    case LAB_SERVER_EVENT_USERS:
+      set_users (self, event.count);
+      break;
+
+    case LAB_SERVER_EVENT_ERROR:
+      g_signal_emit (self, signals[SERVER_ERROR], 0, event.message);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  lab_server_event_clear (&event);
+}
+
+static void
+time_message (LabClient  *self,
+              const char *text,
+              gsize       length)
+{
+  g_autofree char *line = g_strndup (text, length);
+
+  if (g_utf8_strlen (line, -1) > LAB_CLIENT_TIMESTAMP_MAX_CHARS)
+    {
+      g_autofree char *start = g_utf8_substring (line, 0, LAB_CLIENT_TIMESTAMP_MAX_CHARS);
+
+      g_free (line);
+      line = g_strconcat (start, "…", NULL);
+    }
+
+  lab_timestamp_list_prepend (self->timestamps, line);
+}
+
+static void
+connection_message_cb (LabClient               *self,
+                       SoupWebsocketDataType    type,
+                       GBytes                  *message,
+                       SoupWebsocketConnection *connection)
+{
+  g_autoptr(LabClient) hold = NULL;
+  Channel *channel = find_channel (self, connection);
+  const char *data;
+  gsize length;
+
+  if (channel == NULL)
+    return;
+
+  hold = g_object_ref (self);
+
+  if (!channel->got_message)
+    {
+      /* The server works: the next failure starts again from the shortest wait. */
+      channel->got_message = TRUE;
+      channel->failures = 0;
+    }
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      g_debug ("%s: ignoring a binary message", channel->name);
+      return;
+    }
+
+  data = g_bytes_get_data (message, &length);
+
+  if (channel == &self->counter)
+    counter_message (self, data, length);
+  else
+    time_message (self, data, length);
+}
+
+static void
+connection_error_cb (LabClient               *self,
+                     GError                  *error,
+                     SoupWebsocketConnection *connection)
+{
+  Channel *channel = find_channel (self, connection);
+
+  if (channel == NULL)
+    return;
+
+  g_debug ("%s: %s", channel->name, error->message);
+
+  /* The first error says why; what follows is its consequence. */
+  if (channel->failure == NULL)
+    channel->failure = g_error_copy (error);
+}
+
+static void
+connection_closed_cb (LabClient               *self,
+                      SoupWebsocketConnection *connection)
+{
+  g_autoptr(LabClient) hold = NULL;
+  g_autofree char *why = NULL;
+  Channel *channel = find_channel (self, connection);
+
+  if (channel == NULL)
+    return;
+
+  hold = g_object_ref (self);
+  why = describe_close (connection, channel->failure);
+
+  g_signal_handlers_disconnect_by_data (connection, self);
+  g_clear_object (&channel->connection);
+  g_clear_error (&channel->failure);
+
+  channel_schedule_retry (self, channel, why);
+}
+
+static void
+channel_opened (LabClient               *self,
+                Channel                 *channel,
+                SoupWebsocketConnection *connection)
+{
+  g_assert (channel->connection == NULL);
+
+  channel->connection = connection;
+  g_signal_connect_object (connection, "message",
+                           G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "error",
+                           G_CALLBACK (connection_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "closed",
+                           G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+
+  g_debug ("%s: connected to %s", channel->name, channel->url);
+
+  if (channel == &self->counter)
+    {
+      g_object_freeze_notify (G_OBJECT (self));
+      set_last_error (self, NULL);
+      set_state (self, LAB_CLIENT_STATE_CONNECTED);
+      g_object_thaw_notify (G_OBJECT (self));
+    }
+}
+
+static void
+attempt_free (Attempt *attempt)
+{
+  g_clear_object (&attempt->cancellable);
+  g_clear_object (&attempt->message);
+  g_free (attempt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Attempt, attempt_free)
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Attempt) attempt = user_data;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabClient) self = NULL;
+  Channel *channel;
+
+  connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+
+  /* Stopped, or the client is gone: touch nothing of it. */
+  if (g_cancellable_is_cancelled (attempt->cancellable))
+    {
+      if (connection != NULL)
+        release_connection (g_steal_pointer (&connection));
+      return;
+    }
+
+  channel = attempt->channel;
+  self = g_object_ref (channel->client);
+  g_clear_object (&channel->cancellable);
+
+  if (connection != NULL)
+    {
+      channel_opened (self, channel, g_steal_pointer (&connection));
+    }
+  else
+    {
+      g_autofree char *why = describe_connect_error (error, attempt->message);
+
+      g_debug ("%s: %s", channel->name, error->message);
+      channel_schedule_retry (self, channel, why);
+    }
+}
+
+static GUri *
+parse_url (const char  *url,
+           GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (!has_text (url))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("There is no server address to connect to"));
+      return NULL;
+    }
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  /* libsoup upgrades http:// as well as ws://; anything else it rejects loudly. */
+  if (uri == NULL || !has_text (host) ||
+      (g_ascii_strcasecmp (scheme, "ws") != 0 && g_ascii_strcasecmp (scheme, "wss") != 0 &&
+       g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a WebSocket address: it should look like ws://127.0.0.1:6789/"),
+                   url);
+      return NULL;
+    }
+
+  return g_steal_pointer (&uri);
+}
+
+static void
+channel_connect (LabClient *self,
+                 Channel   *channel)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  Attempt *attempt;
+
+  g_assert (channel_is_idle (channel));
+
+  g_clear_handle_id (&channel->retry_source, g_source_remove);
+
+  if (!(uri = parse_url (channel->url, &error)))
+    {
+      /* Trying again would not fix the address: wait for a new one. */
+      if (channel == &self->counter)
+        {
+          g_object_freeze_notify (G_OBJECT (self));
+          set_last_error (self, error->message);
+          forget_server_state (self);
+          set_state (self, LAB_CLIENT_STATE_DISCONNECTED);
+          update_retry_in (self);
+          g_object_thaw_notify (G_OBJECT (self));
+        }
+      else
+        {
+          g_message ("Not connecting to the time stream: %s", error->message);
+        }
+      return;
+    }
+
+  message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+
+  attempt = g_new0 (Attempt, 1);
+  attempt->channel = channel;
+  attempt->cancellable = g_cancellable_new ();
+  attempt->message = g_object_ref (message);
+
+  channel->cancellable = g_object_ref (attempt->cancellable);
+  channel->got_message = FALSE;
+  g_clear_error (&channel->failure);
+
+  g_debug ("%s: connecting to %s", channel->name, channel->url);
+  soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        attempt->cancellable, connect_cb, attempt);
+
+  if (channel == &self->counter)
+    {
+      g_object_freeze_notify (G_OBJECT (self));
+      forget_server_state (self);
+      set_state (self, LAB_CLIENT_STATE_CONNECTING);
+      update_retry_in (self);
+      g_object_thaw_notify (G_OBJECT (self));
+    }
+}
+
+/* GObject */
+
+static void
+lab_client_dispose (GObject *object)
+{
+  LabClient *self = LAB_CLIENT (object);
+
+  self->running = FALSE;
+  channel_stop (self, &self->counter);
+  channel_stop (self, &self->time);
+  g_clear_handle_id (&self->retry_in_source, g_source_remove);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->timestamps);
+
+  G_OBJECT_CLASS (lab_client_parent_class)->dispose (object);
+}
+
+static void
+lab_client_finalize (GObject *object)
+{
+  LabClient *self = LAB_CLIENT (object);
+
+  g_clear_pointer (&self->counter.url, g_free);
+  g_clear_pointer (&self->time.url, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+
+  G_OBJECT_CLASS (lab_client_parent_class)->finalize (object);
+}
+
+static void
+lab_client_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  LabClient *self = LAB_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_COUNTER_URL:
+      g_value_set_string (value, self->counter.url);
+      break;
+
+    case PROP_HAS_VALUE:
+      g_value_set_boolean (value, self->has_value);
+      break;
+
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+
+    case PROP_RETRY_IN:
+      g_value_set_uint (value, self->retry_in);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_TIME_URL:
+      g_value_set_string (value, self->time.url);
+      break;
+
+    case PROP_TIMESTAMPS:
+      g_value_set_object (value, self->timestamps);
+      break;
+
+    case PROP_USERS:
+      g_value_set_uint (value, self->users);
+      break;
+
+    case PROP_VALUE:
+      g_value_set_int64 (value, self->value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_client_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  LabClient *self = LAB_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_COUNTER_URL:
+      lab_client_set_counter_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_TIME_URL:
+      lab_client_set_time_url (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_client_class_init (LabClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lab_client_dispose;
+  object_class->finalize = lab_client_finalize;
+  object_class->get_property = lab_client_get_property;
+  object_class->set_property = lab_client_set_property;
+
+  /* Changing a URL while connected reconnects that channel at once. */
+  properties[PROP_COUNTER_URL] =
+    g_param_spec_string ("counter-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* TRUE once the server sent the counter's value on this connection. */
+  properties[PROP_HAS_VALUE] =
+    g_param_spec_boolean ("has-value", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Why the counter connection is not up, in words for people; NULL when it is. */
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Seconds until the next try, while waiting to reconnect; 0 otherwise. */
+  properties[PROP_RETRY_IN] =
+    g_param_spec_uint ("retry-in", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       LAB_TYPE_CLIENT_STATE, LAB_CLIENT_STATE_DISCONNECTED,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* NULL or empty: no time stream. */
+  properties[PROP_TIME_URL] =
+    g_param_spec_string ("time-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* LabTimestamp items, newest first, at most 100. */
+  properties[PROP_TIMESTAMPS] =
+    g_param_spec_object ("timestamps", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_USERS] =
+    g_param_spec_uint ("users", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The last value the server sent; stale while has-value is FALSE. */
+  properties[PROP_VALUE] =
+    g_param_spec_int64 ("value", NULL, NULL,
+                        LAB_COUNTER_MIN, LAB_COUNTER_MAX, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LabClient::server-error:
+   * @self: a #LabClient
+   * @message: what the server said was wrong
+   *
+   * The counter server answered with `{"type":"error"}`. Nothing changed.
+   */
+  signals[SERVER_ERROR] =
+    g_signal_new ("server-error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+lab_client_init (LabClient *self)
+{
+  self->session = g_object_new (SOUP_TYPE_SESSION,
+                                "timeout", LAB_CLIENT_HANDSHAKE_TIMEOUT_S,
+                                NULL);
+  self->timestamps = lab_timestamp_list_new (LAB_CLIENT_TIMESTAMPS_CAPACITY);
+  self->state = LAB_CLIENT_STATE_DISCONNECTED;
+
+  self->counter.client = self;
+  self->counter.name = "counter";
+  self->time.client = self;
+  self->time.name = "time";
+}
+
+/* Public API */
+
+/**
+ * lab_client_new:
+ * @counter_url: (nullable): the counter's WebSocket URL, such as `ws://127.0.0.1:6789/`
+ * @time_url: (nullable): the time stream's URL, or %NULL for none
+ *
+ * Returns: (transfer full): a disconnected client; call lab_client_connect()
+ */
+LabClient *
+lab_client_new (const char *counter_url,
+                const char *time_url)
+{
+  return g_object_new (LAB_TYPE_CLIENT,
+                       "counter-url", counter_url,
+                       "time-url", time_url,
+                       NULL);
+}
+
+const char *
+lab_client_get_counter_url (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
+
+  return self->counter.url;
+}
+
+void
+lab_client_set_counter_url (LabClient  *self,
+                            const char *url)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+
+  if (g_strcmp0 (self->counter.url, url) == 0)
+    return;
+
+  g_free (self->counter.url);
+  self->counter.url = g_strdup (url);
+
+  if (self->running)
+    {
+      channel_stop (self, &self->counter);
+      channel_connect (self, &self->counter);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTER_URL]);
+}
+
+const char *
+lab_client_get_time_url (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
+
+  return self->time.url;
+}
+
+void
+lab_client_set_time_url (LabClient  *self,
+                         const char *url)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+
+  if (g_strcmp0 (self->time.url, url) == 0)
+    return;
+
+  g_free (self->time.url);
+  self->time.url = g_strdup (url);
+
+  if (self->running)
+    {
+      channel_stop (self, &self->time);
+      if (has_text (url))
+        channel_connect (self, &self->time);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_URL]);
+}
+
+/**
+ * lab_client_connect:
+ *
+ * Starts connecting, on the main loop; from now on the client reconnects on
+ * its own until lab_client_disconnect(). While waiting to reconnect, this
+ * tries again at once. Connected channels are left as they are.
+ */
+void
+lab_client_connect (LabClient *self)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+
+  self->running = TRUE;
+
+  if (channel_is_idle (&self->counter))
+    channel_connect (self, &self->counter);
+
+  if (has_text (self->time.url) && channel_is_idle (&self->time))
+    channel_connect (self, &self->time);
+}
+
+/**
+ * lab_client_disconnect:
+ *
+ * Closes both connections (cleanly, in the background) and stops reconnecting.
+ */
+void
+lab_client_disconnect (LabClient *self)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+
+  self->running = FALSE;
+  channel_stop (self, &self->counter);
+  channel_stop (self, &self->time);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_last_error (self, NULL);
+  forget_server_state (self);
+  set_state (self, LAB_CLIENT_STATE_DISCONNECTED);
+  update_retry_in (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+send_action (LabClient *self,
+             LabAction  action)
+{
+  g_autofree char *text = NULL;
+  SoupWebsocketConnection *connection = self->counter.connection;
+
+  if (self->state != LAB_CLIENT_STATE_CONNECTED || connection == NULL ||
+      soup_websocket_connection_get_state (connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+
+  text = lab_protocol_format_action (action);
+  soup_websocket_connection_send_text (connection, text);
+
+  return TRUE;
+}
+
+/**
+ * lab_client_plus:
+ *
+ * Asks the server to add one. The new value arrives later as :value.
+ *
+ * Returns: %FALSE, with nothing sent, when not connected
+ */
+gboolean
+lab_client_plus (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), FALSE);
+
+  return send_action (self, LAB_ACTION_PLUS);
+}
+
+/**
+ * lab_client_minus:
+ *
+ * Asks the server to take one away. The new value arrives later as :value.
+ *
+ * Returns: %FALSE, with nothing sent, when not connected
+ */
+gboolean
+lab_client_minus (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), FALSE);
+
+  return send_action (self, LAB_ACTION_MINUS);
+}
+
+LabClientState
+lab_client_get_state (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), LAB_CLIENT_STATE_DISCONNECTED);
+
+  return self->state;
+}
+
+gint64
+lab_client_get_value (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), 0);
+
+  return self->value;
+}
+
+gboolean
+lab_client_get_has_value (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), FALSE);
+
+  return self->has_value;
+}
+
+guint
+lab_client_get_users (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), 0);
+
+  return self->users;
+}
+
+guint
+lab_client_get_retry_in (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), 0);
+
+  return self->retry_in;
+}
+
+const char *
+lab_client_get_last_error (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
+
+  return self->last_error;
+}
+
+/**
+ * lab_client_get_timestamps:
+ *
+ * Returns: (transfer none): the time stream's texts as #LabTimestamp items,
+ * newest first, at most 100
+ */
+GListModel *
+lab_client_get_timestamps (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
+
+  return G_LIST_MODEL (self->timestamps);
+}
