@@ -7,7 +7,15 @@
 
 #include "lab-application.h"
 #include "lab-options.h"
+#include "lab-probe.h"
 #include "lab-window.h"
+
+/* One server per process, shared by every window; each window has its own
+ * client. When the preferred port belongs to another WebSocket Lab, this one
+ * serves on the next free port and its windows join the other's counter. */
+
+/* How far past the preferred port to look for a free one. */
+#define PORT_SEARCH_SPAN 50
 
 struct _LabApplication
 {
@@ -15,11 +23,261 @@ struct _LabApplication
 
   LabServer      *server;
   GSettings      *settings;
+  GCancellable   *cancellable;
   LabOptions      options;
-  GError         *start_error;
+
+  char           *server_problem;
+  char           *default_client_url;
+  char           *joined_notice;
+  guint           preferred_port;
+  guint           port_conflict : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_DEFAULT_CLIENT_URL,
+  PROP_JOINED_NOTICE,
+  PROP_PORT_CONFLICT,
+  PROP_SERVER_PROBLEM,
+  N_PROPS
 };
 
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_string (LabApplication  *self,
+            char           **field,
+            const char      *value,
+            int              prop_id)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+set_port_conflict (LabApplication *self,
+                   gboolean        conflict)
+{
+  if (self->port_conflict == !!conflict)
+    return;
+
+  self->port_conflict = !!conflict;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT_CONFLICT]);
+}
+
+static char *
+own_counter_url (LabApplication *self)
+{
+  return g_strdup_printf ("%s://127.0.0.1:%u/",
+                          lab_server_get_tls_certificate (self->server) ? "wss" : "ws",
+                          lab_server_get_bound_port (self->server));
+}
+
+static void
+sync_server_running_action (LabApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "server-running");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (lab_server_get_running (self->server)));
+}
+
+/* Tries ports after the preferred one; returns whether one worked. */
+static gboolean
+start_on_next_free_port (LabApplication  *self,
+                         GError         **error)
+{
+  for (guint port = self->preferred_port + 1;
+       port <= MIN (self->preferred_port + PORT_SEARCH_SPAN, G_MAXUINT16);
+       port++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      lab_server_set_port (self->server, port);
+      if (lab_server_start (self->server, &local_error))
+        return TRUE;
+
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+               _("No free port between %u and %u"),
+               self->preferred_port + 1, self->preferred_port + PORT_SEARCH_SPAN);
+  return FALSE;
+}
+
+static void
+server_started (LabApplication *self)
+{
+  g_autofree char *url = own_counter_url (self);
+
+  set_port_conflict (self, FALSE);
+  set_string (self, &self->server_problem, NULL, PROP_SERVER_PROBLEM);
+  if (self->joined_notice == NULL)
+    set_string (self, &self->default_client_url, url, PROP_DEFAULT_CLIENT_URL);
+  sync_server_running_action (self);
+}
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(LabApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+
+  if (lab_probe_websocket_lab_finish (result, &error))
+    {
+      g_autofree char *existing = g_strdup_printf ("ws://127.0.0.1:%u/", self->preferred_port);
+      g_autofree char *notice = NULL;
+
+      if (!start_on_next_free_port (self, &error))
+        {
+          set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+          return;
+        }
+
+      notice = g_strdup_printf (_("WebSocket Lab is already serving port %u: this window joins it, "
+                                  "and this app serves port %u"),
+                                self->preferred_port, lab_server_get_bound_port (self->server));
+      set_string (self, &self->joined_notice, notice, PROP_JOINED_NOTICE);
+      set_string (self, &self->default_client_url, existing, PROP_DEFAULT_CLIENT_URL);
+      server_started (self);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  problem = g_strdup_printf (_("Port %u is used by another program"), self->preferred_port);
+  set_string (self, &self->server_problem, problem, PROP_SERVER_PROBLEM);
+  set_port_conflict (self, TRUE);
+}
+
+static void
+start_server (LabApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  lab_server_set_port (self->server, self->preferred_port);
+
+  if (lab_server_start (self->server, &error))
+    {
+      server_started (self);
+      return;
+    }
+
+  sync_server_running_action (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) && self->preferred_port != 0)
+    {
+      /* Ours or someone else's? Ask before deciding. */
+      lab_probe_websocket_lab_async (self->preferred_port, self->cancellable,
+                                     probe_cb, g_object_ref (self));
+      return;
+    }
+
+  set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+}
+
+static void
+server_running_change_state (GSimpleAction *action,
+                             GVariant      *value,
+                             gpointer       user_data)
+{
+  LabApplication *self = user_data;
+
+  if (g_variant_get_boolean (value) == lab_server_get_running (self->server))
+    return;
+
+  if (g_variant_get_boolean (value))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (lab_server_start (self->server, &error))
+        server_started (self);
+      else
+        set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+    }
+  else
+    lab_server_stop (self->server);
+
+  sync_server_running_action (self);
+}
+
+static void
+use_another_port_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  LabApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (lab_server_get_running (self->server))
+    return;
+
+  if (start_on_next_free_port (self, &error))
+    server_started (self);
+  else
+    set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+}
+
+static void
+new_window_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  LabApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (lab_window_new (self)));
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { "WebSocket Lab developers", NULL };
+  AdwAboutWindow *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-icon", APP_ID,
+                        "application-name", _("WebSocket Lab"),
+                        "developer-name", _("WebSocket Lab developers"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://github.com/wslab/websocket-lab",
+                        "issue-url", "https://github.com/wslab/websocket-lab/issues",
+                        "comments", _("A WebSocket server and client side by side, to learn how "
+                                      "WebSockets work. It speaks the protocol of the Python "
+                                      "websockets tutorial."),
+                        "developers", developers,
+                        "copyright", "© 2026 WebSocket Lab developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
 
 static int
 lab_application_handle_local_options (GApplication *app,
@@ -47,21 +305,54 @@ static void
 lab_application_startup (GApplication *app)
 {
   LabApplication *self = LAB_APPLICATION (app);
+  static const GActionEntry actions[] = {
+    { "new-window", new_window_activated },
+    { "quit", quit_activated },
+    { "about", about_activated },
+    { "use-another-port", use_another_port_activated },
+    { "server-running", NULL, NULL, "false", server_running_change_state },
+  };
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.new-window", { "<Control>n", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.plus", { "<Control>plus", "<Control>equal", NULL } },
+    { "win.minus", { "<Control>minus", NULL } },
+    { "win.open-counter-page", { "<Control>o", NULL } },
+  };
+  g_autoptr(GError) error = NULL;
+  guint16 port;
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
 
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
+                                           accels[i].accels);
+
+  self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (SCHEMA_ID);
   self->server = lab_server_new ();
 
-  lab_server_set_port (self->server, g_settings_get_uint (self->settings, "port"));
   lab_server_set_allow_lan (self->server, g_settings_get_boolean (self->settings, "allow-lan"));
   lab_server_set_classic_ports (self->server,
                                 g_settings_get_boolean (self->settings, "classic-ports"));
+  g_settings_get (self->settings, "port", "q", &port);
+  self->preferred_port = port;
 
   /* The command line wins over the saved settings for this run. */
-  if (!lab_options_apply (&self->options, self->server, &self->start_error) ||
-      !lab_server_start (self->server, &self->start_error))
-    g_warning ("%s", self->start_error->message);
+  if (!lab_options_apply (&self->options, self->server, &error))
+    {
+      set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+      return;
+    }
+  if (self->options.port != -1)
+    self->preferred_port = self->options.port;
+
+  start_server (self);
 }
 
 static void
@@ -81,6 +372,7 @@ lab_application_shutdown (GApplication *app)
 {
   LabApplication *self = LAB_APPLICATION (app);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->server != NULL)
     lab_server_stop (self->server);
 
@@ -94,10 +386,44 @@ lab_application_finalize (GObject *object)
 
   g_clear_object (&self->server);
   g_clear_object (&self->settings);
-  g_clear_error (&self->start_error);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->server_problem, g_free);
+  g_clear_pointer (&self->default_client_url, g_free);
+  g_clear_pointer (&self->joined_notice, g_free);
   lab_options_clear (&self->options);
 
   G_OBJECT_CLASS (lab_application_parent_class)->finalize (object);
+}
+
+static void
+lab_application_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LabApplication *self = LAB_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEFAULT_CLIENT_URL:
+      g_value_set_string (value, self->default_client_url);
+      break;
+
+    case PROP_JOINED_NOTICE:
+      g_value_set_string (value, self->joined_notice);
+      break;
+
+    case PROP_PORT_CONFLICT:
+      g_value_set_boolean (value, self->port_conflict);
+      break;
+
+    case PROP_SERVER_PROBLEM:
+      g_value_set_string (value, self->server_problem);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -107,11 +433,38 @@ lab_application_class_init (LabApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = lab_application_finalize;
+  object_class->get_property = lab_application_get_property;
 
   app_class->handle_local_options = lab_application_handle_local_options;
   app_class->startup = lab_application_startup;
   app_class->activate = lab_application_activate;
   app_class->shutdown = lab_application_shutdown;
+
+  /* Where a new window's client connects unless the user chose a URL. */
+  properties[PROP_DEFAULT_CLIENT_URL] =
+    g_param_spec_string ("default-client-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Set when this app joined another WebSocket Lab's counter, in words. */
+  properties[PROP_JOINED_NOTICE] =
+    g_param_spec_string ("joined-notice", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Another program holds the preferred port: "Use Another Port" helps. */
+  properties[PROP_PORT_CONFLICT] =
+    g_param_spec_boolean ("port-conflict", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Why the server is not running, in words, or NULL. */
+  properties[PROP_SERVER_PROBLEM] =
+    g_param_spec_string ("server-problem", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -138,6 +491,40 @@ LabServer *
 lab_application_get_server (LabApplication *self)
 {
   g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
-
   return self->server;
+}
+
+GSettings *
+lab_application_get_settings (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+const char *
+lab_application_get_server_problem (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return self->server_problem;
+}
+
+gboolean
+lab_application_get_port_conflict (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), FALSE);
+  return self->port_conflict;
+}
+
+const char *
+lab_application_get_default_client_url (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return self->default_client_url;
+}
+
+const char *
+lab_application_get_joined_notice (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return self->joined_notice;
 }

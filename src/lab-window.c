@@ -5,40 +5,305 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-client-pane.h"
+#include "lab-halves.h"
+#include "lab-server-pane.h"
 #include "lab-window.h"
+
+/* One window: the application's server on one side, this window's own client
+ * on the other. Each window is one more client of whatever server it joins. */
 
 struct _LabWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  LabClient            *client;
+  GCancellable         *cancellable;
+  /* The URL the user chose; NULL follows the application's default. */
+  char                 *chosen_url;
+
   /* Template widgets */
-  AdwStatusPage        *status_page;
+  AdwToastOverlay      *toast_overlay;
+  LabServerPane        *server_pane;
+  LabClientPane        *client_pane;
 };
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-update_status (LabWindow *self)
+static LabApplication *
+get_application (LabWindow *self)
 {
-  LabApplication *app = LAB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  LabServer *server = lab_application_get_server (app);
-  g_auto(GStrv) urls = lab_server_dup_urls (server);
-  g_autofree char *joined = g_strjoinv ("\n", urls);
-
-  if (lab_server_get_running (server))
-    adw_status_page_set_description (self->status_page, joined);
-  else
-    adw_status_page_set_description (self->status_page, _("The server is not running."));
+  return LAB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
 static void
-lab_window_constructed (GObject *object)
+show_toast (LabWindow  *self,
+            const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The time stream lives next to the counter: same host and port, path /time. */
+static char *
+time_url_for (const char *counter_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (counter_url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) time_uri = NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  time_uri = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                          g_uri_get_port (uri), "/time", NULL, NULL);
+  return g_uri_to_string (time_uri);
+}
+
+static const char *
+current_url (LabWindow *self)
+{
+  if (self->chosen_url != NULL)
+    return self->chosen_url;
+
+  return lab_application_get_default_client_url (get_application (self));
+}
+
+static void
+update_actions (LabWindow *self)
+{
+  gboolean ready = lab_client_get_state (self->client) == LAB_CLIENT_STATE_CONNECTED &&
+                   lab_client_get_has_value (self->client);
+  LabServer *server = lab_application_get_server (get_application (self));
+
+  /* Insensitive while disconnected: no click is ever lost silently. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.plus", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.minus", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect",
+                                 lab_client_get_state (self->client) != LAB_CLIENT_STATE_DISCONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-counter-page",
+                                 lab_server_get_running (server));
+}
+
+/* Connects this window's client to @url, or to where the application says. */
+static void
+connect_client (LabWindow  *self,
+                const char *url)
+{
+  g_autofree char *time_url = NULL;
+
+  if (url == NULL || *url == '\0')
+    return;
+
+  time_url = time_url_for (url);
+  lab_client_disconnect (self->client);
+  lab_client_set_counter_url (self->client, url);
+  lab_client_set_time_url (self->client, time_url);
+  lab_client_pane_set_url_text (self->client_pane, url);
+  lab_client_connect (self->client);
+}
+
+static void
+default_client_url_changed_cb (LabWindow *self)
+{
+  if (self->chosen_url == NULL)
+    connect_client (self, current_url (self));
+}
+
+static void
+client_notify_cb (LabWindow *self)
+{
+  update_actions (self);
+}
+
+static void
+client_server_error_cb (LabWindow  *self,
+                        const char *message)
+{
+  g_autofree char *text = g_strdup_printf (_("The server says: %s"), message);
+
+  show_toast (self, text);
+}
+
+static void
+plus_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  lab_client_plus (LAB_WINDOW (widget)->client);
+}
+
+static void
+minus_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  lab_client_minus (LAB_WINDOW (widget)->client);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  g_autofree char *text = g_strstrip (g_strdup (lab_client_pane_get_url_text (self->client_pane)));
+  const char *default_url = lab_application_get_default_client_url (get_application (self));
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  GSettings *settings = lab_application_get_settings (get_application (self));
+
+  /* An empty entry means this app's own server again. */
+  if (*text == '\0')
+    {
+      g_clear_pointer (&self->chosen_url, g_free);
+      g_settings_set_string (settings, "client-url", "");
+      connect_client (self, default_url);
+      return;
+    }
+
+  uri = g_uri_parse (text, G_URI_FLAGS_NONE, &error);
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      show_toast (self, _("Enter a WebSocket URL such as ws://127.0.0.1:6789/"));
+      return;
+    }
+
+  g_free (self->chosen_url);
+  self->chosen_url = g_strdup (text);
+  g_settings_set_string (settings, "client-url",
+                         g_strcmp0 (text, default_url) == 0 ? "" : text);
+  connect_client (self, text);
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  lab_client_disconnect (LAB_WINDOW (widget)->client);
+}
+
+static void
+copy_text_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  const char *text = g_variant_get_string (parameter, NULL);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  show_toast (LAB_WINDOW (widget), _("Copied to the clipboard"));
+}
+
+static void
+launched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(LabWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not open a web browser: %s"), error->message);
+
+      show_toast (self, text);
+    }
+}
+
+static void
+open_uri (LabWindow  *self,
+          const char *uri)
+{
+  g_autoptr(GAppLaunchContext) context = NULL;
+
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self))));
+  g_app_info_launch_default_for_uri_async (uri, context, self->cancellable,
+                                           launched_cb, g_object_ref (self));
+}
+
+static void
+open_uri_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  open_uri (LAB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_counter_page_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  LabServer *server = lab_application_get_server (get_application (self));
+  g_autofree char *uri = NULL;
+
+  uri = g_strdup_printf ("%s://127.0.0.1:%u/",
+                         lab_server_get_tls_certificate (server) ? "https" : "http",
+                         lab_server_get_bound_port (server));
+  open_uri (self, uri);
+}
+
+/* GtkWindow sets its application after construction: this runs once it has. */
+static void
+attach_to_application (LabWindow *self)
+{
+  LabApplication *app = get_application (self);
+  GSettings *settings = lab_application_get_settings (app);
+  g_autofree char *saved_url = g_settings_get_string (settings, "client-url");
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  lab_server_pane_set_application (self->server_pane, app);
+  lab_client_pane_set_client (self->client_pane, self->client);
+
+  g_signal_connect_object (app, "notify::default-client-url",
+                           G_CALLBACK (default_client_url_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_application_get_server (app), "notify::running",
+                           G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
+
+  if (*saved_url != '\0')
+    self->chosen_url = g_steal_pointer (&saved_url);
+
+  connect_client (self, current_url (self));
+  update_actions (self);
+}
+
+static void
+lab_window_dispose (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
 
-  G_OBJECT_CLASS (lab_window_parent_class)->constructed (object);
+  g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      lab_client_disconnect (self->client);
+    }
 
-  update_status (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
+}
+
+static void
+lab_window_finalize (GObject *object)
+{
+  LabWindow *self = LAB_WINDOW (object);
+
+  g_clear_pointer (&self->chosen_url, g_free);
+
+  G_OBJECT_CLASS (lab_window_parent_class)->finalize (object);
 }
 
 static void
@@ -47,10 +312,25 @@ lab_window_class_init (LabWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = lab_window_constructed;
+  object_class->dispose = lab_window_dispose;
+  object_class->finalize = lab_window_finalize;
+
+  g_type_ensure (LAB_TYPE_HALVES);
+  g_type_ensure (LAB_TYPE_SERVER_PANE);
+  g_type_ensure (LAB_TYPE_CLIENT_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wslab/WebSocketLab/lab-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, server_pane);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, client_pane);
+
+  gtk_widget_class_install_action (widget_class, "win.plus", NULL, plus_action);
+  gtk_widget_class_install_action (widget_class, "win.minus", NULL, minus_action);
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-text", "s", copy_text_action);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
+  gtk_widget_class_install_action (widget_class, "win.open-counter-page", NULL, open_counter_page_action);
 }
 
 static void
@@ -58,12 +338,44 @@ lab_window_init (LabWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  if (DEVELOPMENT_BUILD)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  self->cancellable = g_cancellable_new ();
+  self->client = lab_client_new (NULL, NULL);
+
+  g_signal_connect_object (self->client, "notify", G_CALLBACK (client_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "server-error", G_CALLBACK (client_server_error_cb), self,
+                           G_CONNECT_SWAPPED);
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
 }
 
 LabWindow *
 lab_window_new (LabApplication *application)
 {
-  return g_object_new (LAB_TYPE_WINDOW, "application", application, NULL);
+  LabWindow *self;
+
+  g_return_val_if_fail (LAB_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (LAB_TYPE_WINDOW, "application", application, NULL);
+  attach_to_application (self);
+
+  return self;
+}
+
+LabClient *
+lab_window_get_client (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+LabClientPane *
+lab_window_get_client_pane (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->client_pane;
 }

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "lab-application.h"
+#include "lab-client.h"
+#include "lab-client-pane.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +13,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
 
-LabWindow *lab_window_new (LabApplication *application);
+LabWindow     *lab_window_new             (LabApplication *application);
+LabClient     *lab_window_get_client      (LabWindow      *self);
+LabClientPane *lab_window_get_client_pane (LabWindow      *self);
 
 G_END_DECLS

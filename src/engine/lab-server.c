@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
@@ -1036,18 +1038,45 @@ lab_server_get_running (LabServer *self)
   return self->listeners != NULL && self->listeners->len > 0;
 }
 
+/* The IPv4 addresses other devices can reach this computer at: what a
+ * teacher writes on the board. */
+static void
+add_lan_hosts (GPtrArray *hosts)
+{
+  struct ifaddrs *addresses = NULL;
+
+  if (getifaddrs (&addresses) != 0)
+    return;
+
+  for (struct ifaddrs *entry = addresses; entry != NULL; entry = entry->ifa_next)
+    {
+      g_autoptr(GSocketAddress) address = NULL;
+      GInetAddress *inet;
+
+      if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != AF_INET ||
+          !(entry->ifa_flags & IFF_UP) || (entry->ifa_flags & IFF_LOOPBACK))
+        continue;
+
+      address = g_socket_address_new_from_native (entry->ifa_addr, sizeof (struct sockaddr_in));
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+      g_ptr_array_add (hosts, g_inet_address_to_string (inet));
+    }
+
+  freeifaddrs (addresses);
+}
+
 /**
  * lab_server_dup_urls:
  *
  * Returns: (transfer full): the WebSocket URLs of the running listeners, for
- * people to type; the LAN addresses are the caller's to add.
+ * people to type: on 127.0.0.1, and with allow-lan on each LAN address too
  */
 char **
 lab_server_dup_urls (LabServer *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
   const char *scheme;
-  const char *host;
 
   g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
 
@@ -1055,32 +1084,35 @@ lab_server_dup_urls (LabServer *self)
     return g_strv_builder_end (builder);
 
   scheme = self->tls_certificate != NULL ? "wss" : "ws";
-  host = self->allow_lan ? "0.0.0.0" : "127.0.0.1";
+  g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
+  if (self->allow_lan)
+    add_lan_hosts (hosts);
 
-  for (guint i = 0; i < self->listeners->len; i++)
-    {
-      Listener *listener = g_ptr_array_index (self->listeners, i);
-      g_autofree char *url = NULL;
-      guint port;
+  for (guint h = 0; h < hosts->len; h++)
+    for (guint i = 0; i < self->listeners->len; i++)
+      {
+        Listener *listener = g_ptr_array_index (self->listeners, i);
+        g_autofree char *url = NULL;
+        guint port;
 
-      switch (listener->role)
-        {
-        case LISTENER_MAIN:
-          port = self->bound_port;
-          break;
-        case LISTENER_CLASSIC_TIME:
-          port = LAB_CLASSIC_TIME_PORT;
-          break;
-        case LISTENER_CLASSIC_HELLO:
-          port = LAB_CLASSIC_HELLO_PORT;
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+        switch (listener->role)
+          {
+          case LISTENER_MAIN:
+            port = self->bound_port;
+            break;
+          case LISTENER_CLASSIC_TIME:
+            port = LAB_CLASSIC_TIME_PORT;
+            break;
+          case LISTENER_CLASSIC_HELLO:
+            port = LAB_CLASSIC_HELLO_PORT;
+            break;
+          default:
+            g_assert_not_reached ();
+          }
 
-      url = g_strdup_printf ("%s://%s:%u/", scheme, host, port);
-      g_strv_builder_add (builder, url);
-    }
+        url = g_strdup_printf ("%s://%s:%u/", scheme, (char *) g_ptr_array_index (hosts, h), port);
+        g_strv_builder_add (builder, url);
+      }
 
   return g_strv_builder_end (builder);
 }

@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-server-pane"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-peer.h"
+#include "lab-server-pane.h"
+
+/* The server half of the window: where the server listens, what it holds, who
+ * is connected and what just happened. It shows the application's one server;
+ * every button is an action. */
+
+struct _LabServerPane
+{
+  AdwBin           parent_instance;
+
+  LabApplication  *application;
+  LabServer       *server;
+
+  /* Template widgets */
+  GtkRevealer     *problem_revealer;
+  GtkLabel        *problem_label;
+  GtkButton       *another_port_button;
+  GtkRevealer     *notice_revealer;
+  GtkLabel        *notice_label;
+  AdwPreferencesGroup *server_group;
+  GtkListBox      *addresses_list;
+  GtkLabel        *value_label;
+  GtkLabel        *users_label;
+  GtkStack        *peers_stack;
+  GtkListView     *peers_view;
+  GtkListView     *events_view;
+  GtkScrolledWindow *events_scroller;
+};
+
+enum {
+  PROP_0,
+  PROP_APPLICATION,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (LabServerPane, lab_server_pane, ADW_TYPE_BIN)
+
+static GParamSpec *properties[N_PROPS];
+
+static GtkWidget *
+address_row_new (const char *url,
+                 const char *what,
+                 gboolean    openable)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  g_autofree char *copy_label = g_strdup_printf (_("Copy %s"), url);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), url);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), what);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "property");
+
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (copy, "flat");
+  gtk_widget_set_tooltip_text (copy, _("Copy"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-text");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", url);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+
+  if (openable)
+    {
+      GtkWidget *open = gtk_button_new_from_icon_name ("lab-globe-symbolic");
+      g_autofree char *open_label = g_strdup_printf (_("Open %s in a web browser"), url);
+
+      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (open, "flat");
+      gtk_widget_set_tooltip_text (open, _("Open in Web Browser"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, open_label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open-uri");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "s", url);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+    }
+
+  return row;
+}
+
+static void
+update_addresses (LabServerPane *self)
+{
+  g_auto(GStrv) urls = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->addresses_list))))
+    gtk_list_box_remove (self->addresses_list, child);
+
+  if (self->server == NULL || !lab_server_get_running (self->server))
+    {
+      adw_preferences_group_set_description (self->server_group, _("Stopped"));
+      gtk_widget_set_visible (GTK_WIDGET (self->addresses_list), FALSE);
+      return;
+    }
+
+  adw_preferences_group_set_description (self->server_group,
+                                         lab_server_get_allow_lan (self->server)
+                                         ? _("Listening for this computer and other devices")
+                                         : _("Listening for this computer only"));
+  gtk_widget_set_visible (GTK_WIDGET (self->addresses_list), TRUE);
+
+  urls = lab_server_dup_urls (self->server);
+  for (guint i = 0; urls[i] != NULL; i++)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (urls[i], G_URI_FLAGS_NONE, NULL);
+      gboolean secure = g_str_equal (g_uri_get_scheme (uri), "wss");
+      int port = g_uri_get_port (uri);
+      g_autofree char *page = g_strdup_printf ("%s://%s:%d/", secure ? "https" : "http",
+                                               g_uri_get_host (uri), port);
+      g_autofree char *time_page = g_strconcat (page, "time.html", NULL);
+
+      if (port == LAB_CLASSIC_TIME_PORT && (guint) port != lab_server_get_bound_port (self->server))
+        gtk_list_box_append (self->addresses_list,
+                             address_row_new (urls[i], _("The tutorial's time server"), FALSE));
+      else if (port == LAB_CLASSIC_HELLO_PORT && (guint) port != lab_server_get_bound_port (self->server))
+        gtk_list_box_append (self->addresses_list,
+                             address_row_new (urls[i], _("The tutorial's hello server"), FALSE));
+      else
+        {
+          gtk_list_box_append (self->addresses_list,
+                               address_row_new (page, _("Counter page for web browsers"), TRUE));
+          gtk_list_box_append (self->addresses_list,
+                               address_row_new (urls[i], _("Counter WebSocket"), FALSE));
+          gtk_list_box_append (self->addresses_list,
+                               address_row_new (time_page, _("Time page for web browsers"), TRUE));
+        }
+    }
+}
+
+static void
+update_counter (LabServerPane *self)
+{
+  g_autofree char *value = NULL;
+  g_autofree char *users = NULL;
+
+  if (self->server != NULL)
+    {
+      LabCounter *counter = lab_server_get_counter (self->server);
+
+      value = g_strdup_printf ("%" G_GINT64_FORMAT, lab_counter_get_value (counter));
+      users = g_strdup_printf ("%u", lab_counter_get_users (counter));
+    }
+
+  gtk_label_set_label (self->value_label, value ? value : "");
+  gtk_label_set_label (self->users_label, users ? users : "");
+}
+
+static void
+update_problem (LabServerPane *self)
+{
+  const char *problem = NULL;
+  const char *notice = NULL;
+  gboolean conflict = FALSE;
+
+  if (self->application != NULL)
+    {
+      problem = lab_application_get_server_problem (self->application);
+      notice = lab_application_get_joined_notice (self->application);
+      conflict = lab_application_get_port_conflict (self->application);
+    }
+
+  gtk_label_set_label (self->problem_label, problem ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->another_port_button), conflict);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_revealer), problem != NULL);
+  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
+
+  gtk_label_set_label (self->notice_label, notice ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_revealer), notice != NULL && problem == NULL);
+  gtk_revealer_set_reveal_child (self->notice_revealer, notice != NULL && problem == NULL);
+}
+
+static void
+update_peers_page (LabServerPane *self)
+{
+  guint n = self->server ? g_list_model_get_n_items (lab_server_get_peers (self->server)) : 0;
+
+  gtk_stack_set_visible_child_name (self->peers_stack, n > 0 ? "list" : "empty");
+}
+
+static gboolean
+scroll_events_to_end_cb (gpointer user_data)
+{
+  g_autoptr(LabServerPane) self = user_data;
+  GtkAdjustment *adjustment;
+
+  if (self->events_scroller == NULL)  /* disposed meanwhile */
+    return G_SOURCE_REMOVE;
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->events_scroller);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+events_changed_cb (LabServerPane *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->events_scroller);
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  /* Follow the newest event, unless the reader scrolled back to look. */
+  if (gtk_adjustment_get_value (adjustment) >= bottom - 4)
+    g_idle_add (scroll_events_to_end_cb, g_object_ref (self));
+}
+
+static GtkWidget *
+two_line_label_new (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  return box;
+}
+
+static void
+set_two_lines (GtkListItem *item,
+               const char  *title,
+               const char  *subtitle)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), title);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (box)), subtitle);
+}
+
+static void
+setup_two_lines_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, two_line_label_new ());
+}
+
+static void
+bind_peer_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  LabPeer *peer = gtk_list_item_get_item (item);
+  g_autoptr(GDateTime) local = g_date_time_to_local (lab_peer_get_connected_since (peer));
+  g_autofree char *since = g_date_time_format (local, "%X");
+  g_autofree char *title = g_strdup_printf ("#%u  %s", lab_peer_get_id (peer),
+                                            lab_peer_get_remote_address (peer));
+  g_autofree char *subtitle = g_strdup_printf (_("%s · connected since %s"),
+                                               lab_peer_get_path (peer), since);
+
+  set_two_lines (item, title, subtitle);
+}
+
+static void
+bind_event_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  LabEvent *event = gtk_list_item_get_item (item);
+  g_autoptr(GDateTime) local = g_date_time_to_local (lab_event_get_time (event));
+  g_autofree char *time = g_date_time_format (local, "%X");
+  g_autofree char *text = lab_event_describe (event);
+
+  set_two_lines (item, text, time);
+}
+
+static GtkListItemFactory *
+factory_new (GCallback bind)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_two_lines_cb), NULL);
+  g_signal_connect (factory, "bind", bind, NULL);
+
+  return factory;
+}
+
+static void
+server_notify_cb (LabServerPane *self)
+{
+  update_addresses (self);
+}
+
+static void
+counter_notify_cb (LabServerPane *self)
+{
+  update_counter (self);
+}
+
+static void
+peers_changed_cb (LabServerPane *self)
+{
+  update_peers_page (self);
+}
+
+static void
+application_notify_cb (LabServerPane *self)
+{
+  update_problem (self);
+}
+
+static void
+lab_server_pane_dispose (GObject *object)
+{
+  LabServerPane *self = LAB_SERVER_PANE (object);
+
+  lab_server_pane_set_application (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SERVER_PANE);
+
+  G_OBJECT_CLASS (lab_server_pane_parent_class)->dispose (object);
+}
+
+static void
+lab_server_pane_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LabServerPane *self = LAB_SERVER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_APPLICATION:
+      g_value_set_object (value, self->application);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_server_pane_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  LabServerPane *self = LAB_SERVER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_APPLICATION:
+      lab_server_pane_set_application (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_server_pane_class_init (LabServerPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lab_server_pane_dispose;
+  object_class->get_property = lab_server_pane_get_property;
+  object_class->set_property = lab_server_pane_set_property;
+
+  properties[PROP_APPLICATION] =
+    g_param_spec_object ("application", NULL, NULL,
+                         LAB_TYPE_APPLICATION,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/wslab/WebSocketLab/lab-server-pane.ui");
+  gtk_widget_class_set_css_name (widget_class, "serverpane");
+
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, problem_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, another_port_button);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, server_group);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, addresses_list);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, value_label);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, users_label);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_view);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_view);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_scroller);
+}
+
+static void
+lab_server_pane_init (LabServerPane *self)
+{
+  g_autoptr(GtkListItemFactory) peer_factory = factory_new (G_CALLBACK (bind_peer_cb));
+  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (bind_event_cb));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_list_view_set_factory (self->peers_view, peer_factory);
+  gtk_list_view_set_factory (self->events_view, event_factory);
+
+  update_problem (self);
+  update_addresses (self);
+  update_counter (self);
+  update_peers_page (self);
+}
+
+LabApplication *
+lab_server_pane_get_application (LabServerPane *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
+
+  return self->application;
+}
+
+void
+lab_server_pane_set_application (LabServerPane  *self,
+                                 LabApplication *application)
+{
+  g_return_if_fail (LAB_IS_SERVER_PANE (self));
+  g_return_if_fail (!application || LAB_IS_APPLICATION (application));
+
+  if (self->application == application)
+    return;
+
+  if (self->server != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->server, self);
+      g_signal_handlers_disconnect_by_data (lab_server_get_counter (self->server), self);
+      g_signal_handlers_disconnect_by_data (lab_server_get_peers (self->server), self);
+      g_signal_handlers_disconnect_by_data (lab_server_get_event_log (self->server), self);
+      gtk_list_view_set_model (self->peers_view, NULL);
+      gtk_list_view_set_model (self->events_view, NULL);
+    }
+  if (self->application != NULL)
+    g_signal_handlers_disconnect_by_data (self->application, self);
+
+  g_set_object (&self->application, application);
+  g_clear_object (&self->server);
+  if (application != NULL)
+    self->server = g_object_ref (lab_application_get_server (application));
+
+  if (self->application != NULL)
+    {
+      g_signal_connect_object (self->application, "notify::server-problem",
+                               G_CALLBACK (application_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->application, "notify::joined-notice",
+                               G_CALLBACK (application_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->application, "notify::port-conflict",
+                               G_CALLBACK (application_notify_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  if (self->server != NULL)
+    {
+      g_autoptr(GtkNoSelection) peers = NULL;
+      g_autoptr(GtkNoSelection) events = NULL;
+
+      g_signal_connect_object (self->server, "notify::running",
+                               G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->server, "notify::bound-port",
+                               G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lab_server_get_counter (self->server), "notify",
+                               G_CALLBACK (counter_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lab_server_get_peers (self->server), "items-changed",
+                               G_CALLBACK (peers_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lab_server_get_event_log (self->server), "items-changed",
+                               G_CALLBACK (events_changed_cb), self, G_CONNECT_SWAPPED);
+
+      peers = gtk_no_selection_new (g_object_ref (lab_server_get_peers (self->server)));
+      events = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (lab_server_get_event_log (self->server))));
+      gtk_list_view_set_model (self->peers_view, GTK_SELECTION_MODEL (peers));
+      gtk_list_view_set_model (self->events_view, GTK_SELECTION_MODEL (events));
+    }
+
+  update_problem (self);
+  update_addresses (self);
+  update_counter (self);
+  update_peers_page (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLICATION]);
+}

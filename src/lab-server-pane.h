@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lab-application.h"
+
+G_BEGIN_DECLS
+
+#define LAB_TYPE_SERVER_PANE (lab_server_pane_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabServerPane, lab_server_pane, LAB, SERVER_PANE, AdwBin)
+
+LabApplication *lab_server_pane_get_application (LabServerPane  *self);
+void            lab_server_pane_set_application (LabServerPane  *self,
+                                                 LabApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-test-utils.h"
+#include "lab-window.h"
+
+/* The real application and its windows under Xvfb: what a person clicks and
+ * reads, checked against a Python websockets client on the same server. */
+
+typedef void (*AppTestFunc) (LabApplication *app);
+
+typedef struct
+{
+  AppTestFunc  func;
+  gboolean     ran;
+} AppTest;
+
+static gboolean
+run_test_cb (gpointer user_data)
+{
+  GApplication *app = user_data;
+  AppTest *test = g_object_get_data (G_OBJECT (app), "lab-app-test");
+
+  test->func (LAB_APPLICATION (app));
+  test->ran = TRUE;
+
+  /* Close every window, as a person would, then leave. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  g_application_quit (app);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activated_cb (GApplication *app)
+{
+  g_idle_add_full (G_PRIORITY_LOW, run_test_cb, g_object_ref (app), g_object_unref);
+}
+
+/* Runs the application as `websocket-lab ARGS…` and @func once a window is up. */
+static void
+run_app (AppTestFunc  func,
+         const char  *first_arg,
+         ...)
+{
+  g_autoptr(LabApplication) app = lab_application_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  AppTest test = { func, FALSE };
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) "websocket-lab");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  /* Several instances side by side in one test process, like two people. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_object_set_data (G_OBJECT (app), "lab-app-test", &test);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), NULL);
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata), ==, 0);
+  g_assert_true (test.ran);
+}
+
+static LabWindow *
+first_window (LabApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  return LAB_WINDOW (windows->data);
+}
+
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+button_usable (LabWindow  *window,
+               const char *action_name)
+{
+  GtkWidget *button = find_actionable (GTK_WIDGET (window), action_name);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+typedef struct
+{
+  LabWindow  *window;
+  const char *text;
+} ShowsValue;
+
+static gboolean
+shows_value (gpointer data)
+{
+  ShowsValue *check = data;
+
+  return g_strcmp0 (lab_client_pane_get_value_text (lab_window_get_client_pane (check->window)),
+                    check->text) == 0;
+}
+
+static void
+assert_shows_value (LabWindow  *window,
+                    const char *text)
+{
+  ShowsValue check = { window, text };
+
+  if (!lab_test_wait_until (shows_value, &check, LAB_TEST_TIMEOUT_MS))
+    g_error ("The window shows “%s”, not “%s”",
+             lab_client_pane_get_value_text (lab_window_get_client_pane (window)), text);
+}
+
+static gboolean
+is_ready (gpointer data)
+{
+  return button_usable (data, "win.plus") && button_usable (data, "win.minus");
+}
+
+static void
+wait_ready (LabWindow *window)
+{
+  g_assert_true (lab_test_wait_until (is_ready, window, LAB_TEST_TIMEOUT_MS));
+}
+
+static LabTestProcess *
+spawn_python_watcher (LabApplication *app,
+                      const char     *users,
+                      const char     *final)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "counter_client.py", NULL);
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/",
+                                          lab_server_get_bound_port (lab_application_get_server (app)));
+  const char *argv[] = { lab_test_python (), script, url, users, "", final, NULL };
+
+  return lab_test_process_spawn (argv, NULL);
+}
+
+typedef struct
+{
+  LabServer *server;
+  guint      users;
+} UsersCheck;
+
+static gboolean
+server_has_users (gpointer data)
+{
+  UsersCheck *check = data;
+
+  return lab_counter_get_users (lab_server_get_counter (check->server)) == check->users;
+}
+
+static void
+wait_server_users (LabApplication *app,
+                   guint           users)
+{
+  UsersCheck check = { lab_application_get_server (app), users };
+
+  g_assert_true (lab_test_wait_until (server_has_users, &check, LAB_TEST_TIMEOUT_MS));
+}
+
+/* Tests */
+
+static void
+window_connects_to_own_server (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  LabServer *server = lab_application_get_server (app);
+  g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", lab_server_get_bound_port (server));
+  g_autofree char *status = NULL;
+
+  g_assert_true (lab_server_get_running (server));
+  g_assert_cmpuint (lab_server_get_bound_port (server), !=, 6789);
+
+  wait_ready (window);
+  assert_shows_value (window, "0");
+  g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, expected_url);
+  status = lab_client_pane_dup_status (lab_window_get_client_pane (window));
+  g_assert_cmpstr (status, ==, "Connected");
+  wait_server_users (app, 1);
+}
+
+static void
+test_connects_to_own_server (void)
+{
+  run_app (window_connects_to_own_server, "--port", "0", NULL);
+}
+
+static void
+clicks_reach_every_window_and_python (LabApplication *app)
+{
+  LabWindow *a = first_window (app);
+  LabWindow *b;
+  g_autoptr(LabTestProcess) plus_watcher = NULL;
+  g_autoptr(LabTestProcess) minus_watcher = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  b = first_window (app);
+  g_assert_true (a != b);
+  wait_ready (a);
+  wait_ready (b);
+
+  plus_watcher = spawn_python_watcher (app, "3", "1");
+  wait_server_users (app, 3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a), "win.plus", NULL));
+  assert_shows_value (b, "1");
+  assert_shows_value (a, "1");
+  g_assert_cmpint (lab_test_process_wait_exit (plus_watcher), ==, 0);
+  g_assert_true (lab_test_process_has_line (plus_watcher, "final 1"));
+
+  minus_watcher = spawn_python_watcher (app, "3", "0");
+  wait_server_users (app, 3);
+
+  /* The keyboard does the same as the button. */
+  gtk_widget_grab_focus (GTK_WIDGET (lab_window_get_client_pane (b)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (b), "win.minus", NULL));
+  assert_shows_value (a, "0");
+  assert_shows_value (b, "0");
+  g_assert_cmpint (lab_test_process_wait_exit (minus_watcher), ==, 0);
+  g_assert_true (lab_test_process_has_line (minus_watcher, "final 0"));
+}
+
+static void
+test_clicks_reach_every_window_and_python (void)
+{
+  run_app (clicks_reach_every_window_and_python, "--port", "0", NULL);
+}
+
+typedef struct
+{
+  LabWindow *window;
+} StateCheck;
+
+static gboolean
+is_reconnecting (gpointer data)
+{
+  return lab_client_get_state (lab_window_get_client (data)) == LAB_CLIENT_STATE_WAITING_TO_RECONNECT;
+}
+
+static void
+stopped_server_disables_buttons (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  LabServer *server = lab_application_get_server (app);
+  g_autofree char *status = NULL;
+
+  wait_ready (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.plus", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.plus", NULL));
+  assert_shows_value (window, "2");
+
+  /* The server switch, as a person flips it. */
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "server-running",
+                                      g_variant_new_boolean (FALSE));
+  g_assert_false (lab_server_get_running (server));
+
+  g_assert_true (lab_test_wait_until (is_reconnecting, window, LAB_TEST_TIMEOUT_MS));
+  g_assert_false (button_usable (window, "win.plus"));
+  g_assert_false (button_usable (window, "win.minus"));
+  status = lab_client_pane_dup_status (lab_window_get_client_pane (window));
+  g_assert_nonnull (strstr (status, "Reconnecting in"));
+  assert_shows_value (window, "?");
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "server-running",
+                                      g_variant_new_boolean (TRUE));
+  g_assert_true (lab_server_get_running (server));
+
+  /* Back on its own, with the value the server kept. */
+  wait_ready (window);
+  assert_shows_value (window, "2");
+}
+
+static void
+test_stopped_server_disables_buttons (void)
+{
+  run_app (stopped_server_disables_buttons, "--port", "0", NULL);
+}
+
+/* A second instance finds the first on its preferred port. */
+
+static LabServer *first_instance;
+
+static void
+second_instance_joins_first (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  LabServer *own = lab_application_get_server (app);
+  guint first_port = lab_server_get_bound_port (first_instance);
+  g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", first_port);
+
+  wait_ready (window);
+
+  g_assert_true (lab_server_get_running (own));
+  g_assert_cmpuint (lab_server_get_bound_port (own), >, first_port);
+  g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, expected_url);
+  g_assert_nonnull (lab_application_get_joined_notice (app));
+  g_assert_null (lab_application_get_server_problem (app));
+
+  /* Its clicks land on the first instance's counter. */
+  g_assert_cmpuint (lab_counter_get_users (lab_server_get_counter (first_instance)), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.plus", NULL));
+  assert_shows_value (window, "1");
+  g_assert_cmpint (lab_counter_get_value (lab_server_get_counter (first_instance)), ==, 1);
+}
+
+static void
+test_second_instance_joins_first (void)
+{
+  g_autofree char *port = NULL;
+
+  first_instance = lab_test_server_new_started ();
+  port = g_strdup_printf ("%u", lab_server_get_bound_port (first_instance));
+
+  run_app (second_instance_joins_first, "--port", port, NULL);
+
+  lab_server_stop (first_instance);
+  lab_test_run_for (50);
+  g_clear_object (&first_instance);
+}
+
+static GSocket *other_program;
+
+static gboolean
+has_problem (gpointer data)
+{
+  return lab_application_get_port_conflict (data);
+}
+
+static void
+other_program_on_port (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  LabServer *server = lab_application_get_server (app);
+
+  /* Someone else's: a clear message and a way out, nothing joined. */
+  g_assert_true (lab_test_wait_until (has_problem, app, LAB_TEST_TIMEOUT_MS));
+  g_assert_false (lab_server_get_running (server));
+  g_assert_nonnull (strstr (lab_application_get_server_problem (app), "used by another program"));
+  g_assert_true (button_usable (window, "app.use-another-port"));
+  g_assert_false (button_usable (window, "win.plus"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "use-another-port", NULL);
+  g_assert_true (lab_server_get_running (server));
+  g_assert_null (lab_application_get_server_problem (app));
+  wait_ready (window);
+  assert_shows_value (window, "0");
+}
+
+static void
+test_other_program_on_port (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+
+  /* A program that accepts connections and never answers HTTP. */
+  other_program = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (other_program, address, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (other_program, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (other_program, &error);
+  port = g_strdup_printf ("%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  run_app (other_program_on_port, "--port", port, NULL);
+
+  g_clear_object (&other_program);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* GTK 4.8 renders symbolic SVG icons through a MIME sniff: keep the system's
+   * MIME database, which the isolated test dirs would hide. */
+  g_content_type_set_mime_dirs (NULL);
+  lab_test_init (&argc, &argv);
+  gtk_init ();
+
+  g_test_add_func ("/window/connects-to-own-server", test_connects_to_own_server);
+  g_test_add_func ("/window/clicks-reach-every-window-and-python", test_clicks_reach_every_window_and_python);
+  g_test_add_func ("/window/stopped-server-disables-buttons", test_stopped_server_disables_buttons);
+  g_test_add_func ("/window/second-instance-joins-first", test_second_instance_joins_first);
+  g_test_add_func ("/window/other-program-on-port", test_other_program_on_port);
+
+  return g_test_run ();
+}
