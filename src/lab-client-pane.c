@@ -26,7 +26,7 @@ struct _LabClientPane
   GtkImage      *status_icon;
   GtkLabel      *value_label;
   GtkLabel      *users_label;
-  GtkListView   *timestamps_view;
+  GtkListBox    *timestamps_list;
   GtkStack      *timestamps_stack;
 };
 
@@ -187,31 +187,20 @@ timestamps_changed_cb (LabClientPane *self)
   update_timestamps_page (self);
 }
 
-static void
-setup_timestamp_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
+static GtkWidget *
+create_timestamp_row (gpointer item,
+                      gpointer user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = gtk_label_new (lab_timestamp_get_text (item));
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   gtk_widget_add_css_class (label, "monospace");
   gtk_widget_set_margin_start (label, 12);
   gtk_widget_set_margin_end (label, 12);
   gtk_widget_set_margin_top (label, 4);
   gtk_widget_set_margin_bottom (label, 4);
-  gtk_list_item_set_child (item, label);
-}
 
-static void
-bind_timestamp_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  LabTimestamp *stamp = gtk_list_item_get_item (item);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), lab_timestamp_get_text (stamp));
+  return label;
 }
 
 static void
@@ -297,7 +286,7 @@ lab_client_pane_class_init (LabClientPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, status_icon);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, value_label);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, users_label);
-  gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_view);
+  gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_list);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_stack);
   gtk_widget_class_bind_template_callback (widget_class, url_row_apply_cb);
 
@@ -312,13 +301,7 @@ lab_client_pane_class_init (LabClientPaneClass *klass)
 static void
 lab_client_pane_init (LabClientPane *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_timestamp_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_timestamp_cb), NULL);
-  gtk_list_view_set_factory (self->timestamps_view, factory);
 
   update_status (self);
   update_value (self);
@@ -348,22 +331,21 @@ lab_client_pane_set_client (LabClientPane *self,
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
       g_signal_handlers_disconnect_by_data (lab_client_get_timestamps (self->client), self);
-      gtk_list_view_set_model (self->timestamps_view, NULL);
+      gtk_list_box_bind_model (self->timestamps_list, NULL, NULL, NULL, NULL);
     }
 
   g_set_object (&self->client, client);
 
   if (client != NULL)
     {
-      g_autoptr(GtkNoSelection) selection = NULL;
-
       g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (lab_client_get_timestamps (client), "items-changed",
                                G_CALLBACK (timestamps_changed_cb), self, G_CONNECT_SWAPPED);
 
-      selection = gtk_no_selection_new (g_object_ref (lab_client_get_timestamps (client)));
-      gtk_list_view_set_model (self->timestamps_view, GTK_SELECTION_MODEL (selection));
+      /* Newest first: a list box shows each new one at the top, in view. */
+      gtk_list_box_bind_model (self->timestamps_list, lab_client_get_timestamps (client),
+                               create_timestamp_row, NULL, NULL);
     }
 
   update_status (self);

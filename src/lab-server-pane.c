@@ -31,8 +31,7 @@ struct _LabServerPane
   GtkLabel        *users_label;
   GtkStack        *peers_stack;
   GtkListView     *peers_view;
-  GtkListView     *events_view;
-  GtkScrolledWindow *events_scroller;
+  GtkListBox      *events_list;
 };
 
 enum {
@@ -40,6 +39,9 @@ enum {
   PROP_APPLICATION,
   N_PROPS
 };
+
+/* The log holds more; a glance at the window needs the latest few. */
+#define EVENTS_SHOWN 100
 
 G_DEFINE_FINAL_TYPE (LabServerPane, lab_server_pane, ADW_TYPE_BIN)
 
@@ -184,30 +186,13 @@ update_peers_page (LabServerPane *self)
   gtk_stack_set_visible_child_name (self->peers_stack, n > 0 ? "list" : "empty");
 }
 
-static gboolean
-scroll_events_to_end_cb (gpointer user_data)
+static int
+newest_first (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
 {
-  g_autoptr(LabServerPane) self = user_data;
-  GtkAdjustment *adjustment;
-
-  if (self->events_scroller == NULL)  /* disposed meanwhile */
-    return G_SOURCE_REMOVE;
-
-  adjustment = gtk_scrolled_window_get_vadjustment (self->events_scroller);
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-events_changed_cb (LabServerPane *self)
-{
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->events_scroller);
-  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
-
-  /* Follow the newest event, unless the reader scrolled back to look. */
-  if (gtk_adjustment_get_value (adjustment) >= bottom - 4)
-    g_idle_add (scroll_events_to_end_cb, g_object_ref (self));
+  return g_date_time_compare (lab_event_get_time ((LabEvent *) b),
+                              lab_event_get_time ((LabEvent *) a));
 }
 
 static GtkWidget *
@@ -268,17 +253,20 @@ bind_peer_cb (GtkSignalListItemFactory *factory,
   set_two_lines (item, title, subtitle);
 }
 
-static void
-bind_event_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+static GtkWidget *
+create_event_row (gpointer item,
+                  gpointer user_data)
 {
-  LabEvent *event = gtk_list_item_get_item (item);
+  LabEvent *event = item;
   g_autoptr(GDateTime) local = g_date_time_to_local (lab_event_get_time (event));
   g_autofree char *time = g_date_time_format (local, "%X");
   g_autofree char *text = lab_event_describe (event);
+  GtkWidget *box = two_line_label_new ();
 
-  set_two_lines (item, text, time);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), text);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (box)), time);
+
+  return box;
 }
 
 static GtkListItemFactory *
@@ -397,20 +385,17 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, users_label);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_view);
-  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_view);
-  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_scroller);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_list);
 }
 
 static void
 lab_server_pane_init (LabServerPane *self)
 {
   g_autoptr(GtkListItemFactory) peer_factory = factory_new (G_CALLBACK (bind_peer_cb));
-  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (bind_event_cb));
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_list_view_set_factory (self->peers_view, peer_factory);
-  gtk_list_view_set_factory (self->events_view, event_factory);
 
   update_problem (self);
   update_addresses (self);
@@ -441,9 +426,8 @@ lab_server_pane_set_application (LabServerPane  *self,
       g_signal_handlers_disconnect_by_data (self->server, self);
       g_signal_handlers_disconnect_by_data (lab_server_get_counter (self->server), self);
       g_signal_handlers_disconnect_by_data (lab_server_get_peers (self->server), self);
-      g_signal_handlers_disconnect_by_data (lab_server_get_event_log (self->server), self);
       gtk_list_view_set_model (self->peers_view, NULL);
-      gtk_list_view_set_model (self->events_view, NULL);
+      gtk_list_box_bind_model (self->events_list, NULL, NULL, NULL, NULL);
     }
   if (self->application != NULL)
     g_signal_handlers_disconnect_by_data (self->application, self);
@@ -466,7 +450,8 @@ lab_server_pane_set_application (LabServerPane  *self,
   if (self->server != NULL)
     {
       g_autoptr(GtkNoSelection) peers = NULL;
-      g_autoptr(GtkNoSelection) events = NULL;
+      g_autoptr(GtkSliceListModel) latest = NULL;
+      GtkSortListModel *sorted;
 
       g_signal_connect_object (self->server, "notify::running",
                                G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
@@ -476,13 +461,16 @@ lab_server_pane_set_application (LabServerPane  *self,
                                G_CALLBACK (counter_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (lab_server_get_peers (self->server), "items-changed",
                                G_CALLBACK (peers_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (lab_server_get_event_log (self->server), "items-changed",
-                               G_CALLBACK (events_changed_cb), self, G_CONNECT_SWAPPED);
 
       peers = gtk_no_selection_new (g_object_ref (lab_server_get_peers (self->server)));
-      events = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (lab_server_get_event_log (self->server))));
+      /* Newest first, like the timestamps, so the latest is always in view; a
+       * list box, since a list view keeps older rows in place as new ones
+       * arrive above them. */
+      sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (lab_server_get_event_log (self->server))),
+                                        GTK_SORTER (gtk_custom_sorter_new (newest_first, NULL, NULL)));
+      latest = gtk_slice_list_model_new (G_LIST_MODEL (sorted), 0, EVENTS_SHOWN);
+      gtk_list_box_bind_model (self->events_list, G_LIST_MODEL (latest), create_event_row, NULL, NULL);
       gtk_list_view_set_model (self->peers_view, GTK_SELECTION_MODEL (peers));
-      gtk_list_view_set_model (self->events_view, GTK_SELECTION_MODEL (events));
     }
 
   update_problem (self);
