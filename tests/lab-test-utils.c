@@ -570,10 +570,12 @@ lab_test_process_wait_line (LabTestProcess *process,
 guint
 lab_test_process_wait_listening (LabTestProcess *process)
 {
-  const char *prefix = "Listening on ws://127.0.0.1:";
+  const char *prefix = "Listening on ";
   const char *line = lab_test_process_wait_line (process, prefix);
+  const char *host = strstr (line, "://127.0.0.1:");
 
-  return (guint) g_ascii_strtoull (strstr (line, prefix) + strlen (prefix), NULL, 10);
+  g_assert_nonnull (host);
+  return (guint) g_ascii_strtoull (host + strlen ("://127.0.0.1:"), NULL, 10);
 }
 
 static gboolean

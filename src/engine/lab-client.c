@@ -9,6 +9,7 @@
 #include "lab-client-private.h"
 #include "lab-protocol.h"
 #include "lab-timestamp-list.h"
+#include "lab-tls.h"
 
 /* A client of the counter and, optionally, of the time stream: two WebSocket
  * connections ("channels") on one SoupSession. Each channel reconnects on its
@@ -48,9 +49,12 @@ typedef struct
  * own reference to the cancellable and touches @channel only if not cancelled. */
 typedef struct
 {
-  Channel      *channel;
-  GCancellable *cancellable;
-  SoupMessage  *message;
+  Channel              *channel;
+  GCancellable         *cancellable;
+  SoupMessage          *message;
+  /* The certificate this attempt refused, and why */
+  GTlsCertificate      *refused;
+  GTlsCertificateFlags  refused_errors;
 } Attempt;
 
 struct _LabClient
@@ -67,6 +71,13 @@ struct _LabClient
   gint64            value;
   guint             users;
 
+  /* Whom to trust: the system's authorities, a file's, or the user's word */
+  LabTrustMode      trust_mode;
+  GHashTable       *trusted;               /* "host:port" → SHA-256 fingerprint */
+  GTlsCertificate  *untrusted_certificate;  /* waiting for the user's word */
+  GTlsCertificateFlags untrusted_errors;
+  char             *untrusted_peer;
+
   LabClientState    state;
   guint             retry_in;
   guint             retry_in_source;
@@ -77,6 +88,7 @@ struct _LabClient
 
 enum {
   PROP_0,
+  PROP_UNTRUSTED_CERTIFICATE,
   PROP_COUNTER_URL,
   PROP_HAS_VALUE,
   PROP_LAST_ERROR,
@@ -669,11 +681,96 @@ channel_opened (LabClient               *self,
     }
 }
 
+static char *
+peer_of (SoupMessage *message)
+{
+  GUri *uri = soup_message_get_uri (message);
+
+  return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+}
+
+/* libsoup asks only about a certificate that failed verification. */
+static gboolean
+accept_certificate_cb (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  Attempt *attempt = user_data;
+  LabClient *self;
+
+  if (g_cancellable_is_cancelled (attempt->cancellable))
+    return FALSE;
+
+  self = attempt->channel->client;
+
+  if (self->trust_mode == LAB_TRUST_ASK)
+    {
+      g_autofree char *peer = peer_of (message);
+      g_autofree char *fingerprint = lab_tls_dup_fingerprint (certificate);
+
+      /* The user looked at this very certificate for this server before. */
+      if (g_strcmp0 (g_hash_table_lookup (self->trusted, peer), fingerprint) == 0)
+        return TRUE;
+    }
+
+  g_set_object (&attempt->refused, certificate);
+  attempt->refused_errors = errors;
+
+  return FALSE;
+}
+
+static void
+set_untrusted (LabClient            *self,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               const char           *peer)
+{
+  if (self->untrusted_certificate == certificate)
+    return;
+
+  g_set_object (&self->untrusted_certificate, certificate);
+  self->untrusted_errors = errors;
+  g_free (self->untrusted_peer);
+  self->untrusted_peer = g_strdup (peer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNTRUSTED_CERTIFICATE]);
+}
+
+/* A certificate refused will be refused again: no retries until the user
+ * changes something (trusts it, picks another CA file, or connects again). */
+static void
+channel_refused_certificate (LabClient *self,
+                             Channel   *channel,
+                             Attempt   *attempt)
+{
+  g_autofree char *reasons = lab_tls_describe_errors (attempt->refused_errors);
+  g_autofree char *why = g_strdup_printf (_("The server’s certificate is not trusted: %s"), reasons);
+
+  g_debug ("%s: %s", channel->name, why);
+
+  if (channel != &self->counter)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_last_error (self, why);
+  forget_server_state (self);
+  set_state (self, LAB_CLIENT_STATE_DISCONNECTED);
+  update_retry_in (self);
+  if (self->trust_mode == LAB_TRUST_ASK)
+    {
+      g_autofree char *peer = peer_of (attempt->message);
+
+      set_untrusted (self, attempt->refused, attempt->refused_errors, peer);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 static void
 attempt_free (Attempt *attempt)
 {
   g_clear_object (&attempt->cancellable);
   g_clear_object (&attempt->message);
+  g_clear_object (&attempt->refused);
   g_free (attempt);
 }
 
@@ -707,6 +804,10 @@ connect_cb (GObject      *object,
   if (connection != NULL)
     {
       channel_opened (self, channel, g_steal_pointer (&connection));
+    }
+  else if (attempt->refused != NULL)
+    {
+      channel_refused_certificate (self, channel, attempt);
     }
   else
     {
@@ -789,6 +890,8 @@ channel_connect (LabClient *self,
   attempt->cancellable = g_cancellable_new ();
   attempt->message = g_object_ref (message);
 
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (accept_certificate_cb), attempt);
+
   channel->cancellable = g_object_ref (attempt->cancellable);
   channel->got_message = FALSE;
   g_clear_error (&channel->failure);
@@ -823,6 +926,7 @@ lab_client_dispose (GObject *object)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
   g_clear_object (&self->timestamps);
+  g_clear_object (&self->untrusted_certificate);
 
   G_OBJECT_CLASS (lab_client_parent_class)->dispose (object);
 }
@@ -835,6 +939,8 @@ lab_client_finalize (GObject *object)
   g_clear_pointer (&self->counter.url, g_free);
   g_clear_pointer (&self->time.url, g_free);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->trusted, g_hash_table_unref);
+  g_clear_pointer (&self->untrusted_peer, g_free);
 
   G_OBJECT_CLASS (lab_client_parent_class)->finalize (object);
 }
@@ -851,6 +957,10 @@ lab_client_get_property (GObject    *object,
     {
     case PROP_COUNTER_URL:
       g_value_set_string (value, self->counter.url);
+      break;
+
+    case PROP_UNTRUSTED_CERTIFICATE:
+      g_value_set_object (value, self->untrusted_certificate);
       break;
 
     case PROP_HAS_VALUE:
@@ -952,6 +1062,13 @@ lab_client_class_init (LabClientClass *klass)
                        LAB_TYPE_CLIENT_STATE, LAB_CLIENT_STATE_DISCONNECTED,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* In the "ask" trust mode, a certificate the user should look at: the
+   * counter connection stopped until lab_client_trust_certificate(). */
+  properties[PROP_UNTRUSTED_CERTIFICATE] =
+    g_param_spec_object ("untrusted-certificate", NULL, NULL,
+                         G_TYPE_TLS_CERTIFICATE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   /* NULL or empty: no time stream. */
   properties[PROP_TIME_URL] =
     g_param_spec_string ("time-url", NULL, NULL,
@@ -1000,6 +1117,8 @@ lab_client_init (LabClient *self)
                                 NULL);
   self->timestamps = lab_timestamp_list_new (LAB_CLIENT_TIMESTAMPS_CAPACITY);
   self->state = LAB_CLIENT_STATE_DISCONNECTED;
+  self->trust_mode = LAB_TRUST_SYSTEM;
+  self->trusted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->counter.client = self;
   self->counter.name = "counter";
@@ -1121,6 +1240,7 @@ lab_client_disconnect (LabClient *self)
   channel_stop (self, &self->time);
 
   g_object_freeze_notify (G_OBJECT (self));
+  set_untrusted (self, NULL, 0, NULL);
   set_last_error (self, NULL);
   forget_server_state (self);
   set_state (self, LAB_CLIENT_STATE_DISCONNECTED);
@@ -1235,4 +1355,131 @@ lab_client_get_timestamps (LabClient *self)
   g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
 
   return G_LIST_MODEL (self->timestamps);
+}
+
+/* Trust */
+
+/* Settings that change what is trusted apply to the next connection: make it now. */
+static void
+reconnect (LabClient *self)
+{
+  if (!self->running)
+    return;
+
+  channel_stop (self, &self->counter);
+  channel_stop (self, &self->time);
+  lab_client_connect (self);
+}
+
+/**
+ * lab_client_set_trust:
+ * @mode: whom to trust
+ * @database: (nullable): for %LAB_TRUST_CA_FILE, the certificates to trust
+ *
+ * Decides how a wss:// server's certificate is checked, and reconnects.
+ */
+void
+lab_client_set_trust (LabClient    *self,
+                      LabTrustMode  mode,
+                      GTlsDatabase *database)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+  g_return_if_fail (!database || G_IS_TLS_DATABASE (database));
+
+  self->trust_mode = mode;
+
+  /* Without a file of its own, the client trusts the system's authorities. */
+  if (mode == LAB_TRUST_CA_FILE && database != NULL)
+    g_object_set (self->session, "tls-database", database, NULL);
+  else
+    {
+      g_autoptr(GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+      g_object_set (self->session, "tls-database", system, NULL);
+    }
+
+  set_untrusted (self, NULL, 0, NULL);
+  reconnect (self);
+}
+
+LabTrustMode
+lab_client_get_trust_mode (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), LAB_TRUST_SYSTEM);
+
+  return self->trust_mode;
+}
+
+/**
+ * lab_client_set_trusted_certificates:
+ * @trusted: (element-type utf8 utf8) (nullable): "host:port" → SHA-256 fingerprint
+ *
+ * The certificates the user accepted, remembered across runs. Used in the
+ * %LAB_TRUST_ASK mode.
+ */
+void
+lab_client_set_trusted_certificates (LabClient  *self,
+                                     GHashTable *trusted)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (LAB_IS_CLIENT (self));
+
+  g_hash_table_remove_all (self->trusted);
+
+  if (trusted == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, trusted);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (self->trusted, g_strdup (key), g_strdup (value));
+}
+
+/**
+ * lab_client_trust_certificate:
+ * @peer: "host:port"
+ * @fingerprint: the SHA-256 fingerprint the user accepted for it
+ *
+ * Trusts that certificate for that server from now on, and connects again if
+ * the client was stopped by it.
+ */
+void
+lab_client_trust_certificate (LabClient  *self,
+                              const char *peer,
+                              const char *fingerprint)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+  g_return_if_fail (peer != NULL);
+  g_return_if_fail (fingerprint != NULL);
+
+  g_hash_table_insert (self->trusted, g_strdup (peer), g_strdup (fingerprint));
+
+  if (self->untrusted_certificate != NULL)
+    {
+      set_untrusted (self, NULL, 0, NULL);
+      reconnect (self);
+    }
+}
+
+/**
+ * lab_client_get_untrusted_certificate:
+ * @errors: (out) (optional): why it is not trusted
+ * @peer: (out) (optional) (transfer none): "host:port" it came from
+ *
+ * Returns: (transfer none) (nullable): the certificate waiting for the user's word
+ */
+GTlsCertificate *
+lab_client_get_untrusted_certificate (LabClient            *self,
+                                      GTlsCertificateFlags *errors,
+                                      const char          **peer)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
+
+  if (errors != NULL)
+    *errors = self->untrusted_errors;
+  if (peer != NULL)
+    *peer = self->untrusted_peer;
+
+  return self->untrusted_certificate;
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "lab-tls.h"
 #include "lab-types.h"
 
 G_BEGIN_DECLS
@@ -42,5 +43,20 @@ guint           lab_client_get_users       (LabClient  *self);
 guint           lab_client_get_retry_in    (LabClient  *self);
 const char     *lab_client_get_last_error  (LabClient  *self);
 GListModel     *lab_client_get_timestamps  (LabClient  *self);
+void            lab_client_set_trust       (LabClient    *self,
+                                            LabTrustMode  mode,
+                                            GTlsDatabase *database);
+LabTrustMode    lab_client_get_trust_mode  (LabClient    *self);
+void            lab_client_set_trusted_certificates
+                                           (LabClient    *self,
+                                            GHashTable   *trusted);
+void            lab_client_trust_certificate
+                                           (LabClient    *self,
+                                            const char   *peer,
+                                            const char   *fingerprint);
+GTlsCertificate *lab_client_get_untrusted_certificate
+                                           (LabClient            *self,
+                                            GTlsCertificateFlags *errors,
+                                            const char          **peer);
 
 G_END_DECLS

@@ -3,12 +3,11 @@
 
 #include "config.h"
 
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "lab-network.h"
 #include "lab-peer-private.h"
 #include "lab-protocol.h"
 #include "lab-server.h"
@@ -1038,33 +1037,6 @@ lab_server_get_running (LabServer *self)
   return self->listeners != NULL && self->listeners->len > 0;
 }
 
-/* The IPv4 addresses other devices can reach this computer at: what a
- * teacher writes on the board. */
-static void
-add_lan_hosts (GPtrArray *hosts)
-{
-  struct ifaddrs *addresses = NULL;
-
-  if (getifaddrs (&addresses) != 0)
-    return;
-
-  for (struct ifaddrs *entry = addresses; entry != NULL; entry = entry->ifa_next)
-    {
-      g_autoptr(GSocketAddress) address = NULL;
-      GInetAddress *inet;
-
-      if (entry->ifa_addr == NULL || entry->ifa_addr->sa_family != AF_INET ||
-          !(entry->ifa_flags & IFF_UP) || (entry->ifa_flags & IFF_LOOPBACK))
-        continue;
-
-      address = g_socket_address_new_from_native (entry->ifa_addr, sizeof (struct sockaddr_in));
-      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-      g_ptr_array_add (hosts, g_inet_address_to_string (inet));
-    }
-
-  freeifaddrs (addresses);
-}
-
 /**
  * lab_server_dup_urls:
  *
@@ -1077,6 +1049,7 @@ lab_server_dup_urls (LabServer *self)
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
   const char *scheme;
+  g_auto(GStrv) lan = NULL;
 
   g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
 
@@ -1086,7 +1059,11 @@ lab_server_dup_urls (LabServer *self)
   scheme = self->tls_certificate != NULL ? "wss" : "ws";
   g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
   if (self->allow_lan)
-    add_lan_hosts (hosts);
+    {
+      lan = lab_network_dup_lan_addresses ();
+      for (guint i = 0; lan[i] != NULL; i++)
+        g_ptr_array_add (hosts, g_strdup (lan[i]));
+    }
 
   for (guint h = 0; h < hosts->len; h++)
     for (guint i = 0; i < self->listeners->len; i++)
