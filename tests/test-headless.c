@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <string.h>
 
+#include "lab-client.h"
 #include "lab-protocol.h"
+#include "lab-tls.h"
 #include "lab-test-utils.h"
 
 /* `websocket-lab --headless` as a person or a service manager runs it: a
@@ -142,6 +144,95 @@ test_version_and_help (void)
   g_assert_true (lab_test_process_has_line (help, "--lan"));
 }
 
+static gboolean
+client_connected (gpointer data)
+{
+  return lab_client_get_state (data) == LAB_CLIENT_STATE_CONNECTED && lab_client_get_has_value (data);
+}
+
+static void
+test_tls (void)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "tls", NULL);
+  g_autofree char *certificate_file = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(LabTestProcess) server = NULL;
+  g_autoptr(LabClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port;
+
+  lab_tls_generate (directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL,
+                    &certificate_file, &key_file, &error);
+  g_assert_no_error (error);
+
+  server = spawn_headless ("--port", "0", "--tls-cert", certificate_file, "--tls-key", key_file, NULL);
+  port = lab_test_process_wait_listening (server);
+  g_assert_true (lab_test_process_has_line (server, "Listening on wss://127.0.0.1:"));
+  lab_test_process_wait_line (server, "TLS certificate: CN=WebSocket Lab");
+
+  database = g_tls_file_database_new (certificate_file, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("wss://localhost:%u/", port);
+  client = lab_client_new (url, NULL);
+  lab_client_set_trust (client, LAB_TRUST_CA_FILE, database);
+  lab_client_connect (client);
+  g_assert_true (lab_test_wait_until (client_connected, client, LAB_TEST_TIMEOUT_MS));
+
+  lab_client_disconnect (client);
+  lab_test_process_signal (server, SIGTERM);
+  g_assert_cmpint (lab_test_process_wait_exit (server), ==, 0);
+}
+
+static void
+test_tls_refuses_bad_certificates (void)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "tls", NULL);
+  g_autofree char *other_directory = g_build_filename (directory, "other", NULL);
+  g_autofree char *expired_directory = g_build_filename (directory, "expired", NULL);
+  g_autofree char *certificate_file = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *other_key = NULL;
+  g_autofree char *expired_certificate = NULL;
+  g_autofree char *expired_key = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) long_ago = g_date_time_add_days (now, -30);
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autoptr(GError) error = NULL;
+
+  lab_tls_generate (directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL,
+                    &certificate_file, &key_file, &error);
+  g_assert_no_error (error);
+  lab_tls_generate (other_directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL, NULL, &other_key, &error);
+  g_assert_no_error (error);
+  lab_tls_generate (expired_directory, LAB_TLS_KEY_ECDSA_P256, NULL, long_ago, yesterday,
+                    &expired_certificate, &expired_key, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(LabTestProcess) mismatched = spawn_headless ("--port", "0", "--tls-cert", certificate_file,
+                                                           "--tls-key", other_key, NULL);
+    g_autoptr(LabTestProcess) expired = spawn_headless ("--port", "0", "--tls-cert", expired_certificate,
+                                                        "--tls-key", expired_key, NULL);
+    g_autoptr(LabTestProcess) not_pem = spawn_headless ("--port", "0", "--tls-cert", key_file,
+                                                        "--tls-key", key_file, NULL);
+    g_autoptr(LabTestProcess) no_key = spawn_headless ("--port", "0", "--tls-cert", certificate_file, NULL);
+
+    /* Refuses to start, says why, exits non-zero. */
+    g_assert_cmpint (lab_test_process_wait_exit (mismatched), !=, 0);
+    g_assert_true (lab_test_process_has_line (mismatched, "does not belong to this certificate"));
+    g_assert_cmpint (lab_test_process_wait_exit (expired), !=, 0);
+    g_assert_true (lab_test_process_has_line (expired, "expired"));
+    g_assert_cmpint (lab_test_process_wait_exit (not_pem), !=, 0);
+    g_assert_true (lab_test_process_has_line (not_pem, "is not a PEM certificate"));
+    g_assert_cmpint (lab_test_process_wait_exit (no_key), !=, 0);
+    g_assert_true (lab_test_process_has_line (no_key, "holds no private key"));
+    g_assert_false (lab_test_process_has_line (mismatched, "Listening"));
+    g_assert_false (lab_test_process_has_line (expired, "Listening"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -153,6 +244,8 @@ main (int   argc,
   g_test_add_func ("/headless/port-in-use", test_port_in_use);
   g_test_add_func ("/headless/bad-options", test_bad_options);
   g_test_add_func ("/headless/version-and-help", test_version_and_help);
+  g_test_add_func ("/headless/tls", test_tls);
+  g_test_add_func ("/headless/tls-refuses-bad-certificates", test_tls_refuses_bad_certificates);
 
   return g_test_run ();
 }

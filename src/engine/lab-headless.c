@@ -10,6 +10,7 @@
 #include "lab-headless.h"
 #include "lab-options.h"
 #include "lab-server.h"
+#include "lab-tls.h"
 
 /* `websocket-lab --headless`: the same server with no window and no display,
  * one line on standard output per event, until SIGINT or SIGTERM. */
@@ -111,6 +112,17 @@ lab_headless_main (int    argc,
       g_printerr ("websocket-lab: %s\n", error->message);
       lab_options_clear (&options);
       return 1;
+    }
+
+  /* What to compare with the browser's certificate viewer. */
+  if (lab_server_get_tls_certificate (server) != NULL)
+    {
+      g_autoptr(LabTlsSummary) summary = lab_tls_summary_new (lab_server_get_tls_certificate (server));
+      g_autofree char *expires = g_date_time_format_iso8601 (summary->not_after);
+
+      g_print (_("TLS certificate: %s, for %s, expires %s, SHA-256 %s\n"),
+               summary->subject, summary->names, expires, summary->fingerprint);
+      fflush (stdout);
     }
 
   loop = g_main_loop_new (NULL, FALSE);

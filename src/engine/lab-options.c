@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-options.h"
+#include "lab-tls.h"
 
 void
 lab_options_init (LabOptions *options)
@@ -126,17 +127,11 @@ lab_options_apply (LabOptions  *options,
       g_autoptr(GTlsCertificate) certificate = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      if (options->tls_key != NULL)
-        certificate = g_tls_certificate_new_from_files (options->tls_cert, options->tls_key,
-                                                        &local_error);
-      else
-        certificate = g_tls_certificate_new_from_file (options->tls_cert, &local_error);
-
+      certificate = lab_tls_load (options->tls_cert, options->tls_key, &local_error);
       if (certificate == NULL)
         {
           g_set_error (error, local_error->domain, local_error->code,
-                       _("Cannot use the TLS certificate %s: %s"),
-                       options->tls_cert, local_error->message);
+                       _("Cannot serve TLS: %s"), local_error->message);
           return FALSE;
         }
 
