@@ -7,7 +7,9 @@
 
 #include "lab-application.h"
 #include "lab-options.h"
+#include "lab-preferences-window.h"
 #include "lab-probe.h"
+#include "lab-tls.h"
 #include "lab-window.h"
 
 /* One server per process, shared by every window; each window has its own
@@ -16,6 +18,17 @@
 
 /* How far past the preferred port to look for a free one. */
 #define PORT_SEARCH_SPAN 50
+/* Typing a port number digit by digit should restart the server once. */
+#define APPLY_SETTINGS_DELAY_MS 400
+
+/* What the server is asked to be; applied all at once or not at all. */
+typedef struct
+{
+  guint            port;
+  gboolean         allow_lan;
+  gboolean         classic_ports;
+  GTlsCertificate *certificate;
+} ServerConfig;
 
 struct _LabApplication
 {
@@ -30,7 +43,13 @@ struct _LabApplication
   char           *default_client_url;
   char           *joined_notice;
   guint           preferred_port;
+  guint           apply_source;
   guint           port_conflict : 1;
+};
+
+enum {
+  SETTINGS_ERROR,
+  N_SIGNALS
 };
 
 enum {
@@ -45,6 +64,7 @@ enum {
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
 
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static void
 set_string (LabApplication  *self,
@@ -136,10 +156,12 @@ probe_cb (GObject      *object,
   g_autoptr(LabApplication) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
+  gboolean tls = FALSE;
 
-  if (lab_probe_websocket_lab_finish (result, &error))
+  if (lab_probe_websocket_lab_finish (result, &tls, &error))
     {
-      g_autofree char *existing = g_strdup_printf ("ws://127.0.0.1:%u/", self->preferred_port);
+      g_autofree char *existing = g_strdup_printf ("%s://127.0.0.1:%u/", tls ? "wss" : "ws",
+                                                   self->preferred_port);
       g_autofree char *notice = NULL;
 
       if (!start_on_next_free_port (self, &error))
@@ -189,6 +211,190 @@ start_server (LabApplication *self)
     }
 
   set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+}
+
+static void
+report_settings_error (LabApplication *self,
+                       const char     *message)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  g_signal_emit (self, signals[SETTINGS_ERROR], 0, message);
+
+  if (parent == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (parent, _("Cannot Apply the Settings"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s.\n\nThe server goes on as it was."), message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Reads the server's part of the settings; FALSE with @error when the
+ * certificate does not load (the rest of @config is filled in all the same). */
+static gboolean
+read_server_config (LabApplication  *self,
+                    ServerConfig    *config,
+                    GError         **error)
+{
+  guint16 port;
+
+  g_settings_get (self->settings, "port", "q", &port);
+  /* A port given on the command line holds for this run, until the user
+   * picks another in Preferences. */
+  config->port = self->options.port != -1 ? (guint) self->options.port : port;
+  config->allow_lan = self->options.lan || g_settings_get_boolean (self->settings, "allow-lan");
+  config->classic_ports = self->options.classic_ports ||
+                          g_settings_get_boolean (self->settings, "classic-ports");
+  config->certificate = NULL;
+
+  if (self->options.tls_cert != NULL)
+    {
+      config->certificate = lab_tls_load (self->options.tls_cert, self->options.tls_key, error);
+      return config->certificate != NULL;
+    }
+
+  if (g_settings_get_boolean (self->settings, "tls-enabled"))
+    {
+      g_autofree char *certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
+      g_autofree char *key_file = g_settings_get_string (self->settings, "tls-key-file");
+
+      if (*certificate_file == '\0')
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("TLS needs a certificate: choose one, or generate a self-signed one"));
+          return FALSE;
+        }
+
+      if (!(config->certificate = lab_tls_load (certificate_file, key_file, error)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+configure_server (LabApplication *self,
+                  ServerConfig   *config)
+{
+  self->preferred_port = config->port;
+  lab_server_set_port (self->server, config->port);
+  lab_server_set_allow_lan (self->server, config->allow_lan);
+  lab_server_set_classic_ports (self->server, config->classic_ports);
+  lab_server_set_tls_certificate (self->server, config->certificate);
+}
+
+static gboolean
+same_config (LabApplication *self,
+             ServerConfig   *config)
+{
+  GTlsCertificate *current = lab_server_get_tls_certificate (self->server);
+
+  return self->preferred_port == config->port &&
+         lab_server_get_allow_lan (self->server) == config->allow_lan &&
+         lab_server_get_classic_ports (self->server) == config->classic_ports &&
+         ((current == NULL && config->certificate == NULL) ||
+          (current != NULL && config->certificate != NULL &&
+           g_tls_certificate_is_same (current, config->certificate)));
+}
+
+/* Restarts the listeners with the settings; on failure the previous
+ * configuration keeps serving, and the user is told why. Clients reconnect
+ * by themselves. */
+static void
+apply_server_settings (LabApplication *self)
+{
+  g_autoptr(GTlsCertificate) old_certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  ServerConfig config;
+  ServerConfig old;
+  gboolean was_running;
+  guint old_bound_port;
+
+  if (!read_server_config (self, &config, &error))
+    {
+      report_settings_error (self, error->message);
+      return;
+    }
+
+  if (same_config (self, &config))
+    {
+      g_clear_object (&config.certificate);
+      return;
+    }
+
+  old_certificate = lab_server_get_tls_certificate (self->server)
+                    ? g_object_ref (lab_server_get_tls_certificate (self->server)) : NULL;
+  old.port = self->preferred_port;
+  old.allow_lan = lab_server_get_allow_lan (self->server);
+  old.classic_ports = lab_server_get_classic_ports (self->server);
+  old.certificate = old_certificate;
+
+  was_running = lab_server_get_running (self->server);
+  old_bound_port = lab_server_get_bound_port (self->server);
+  lab_server_stop (self->server);
+  configure_server (self, &config);
+  g_clear_object (&config.certificate);
+
+  /* "Any free port" keeps the one it had: clients know that address. */
+  if (config.port == 0 && old_bound_port != 0)
+    lab_server_set_port (self->server, old_bound_port);
+
+  /* A server the user had stopped stays stopped, with the new settings. */
+  if (!was_running && self->server_problem == NULL)
+    return;
+
+  if (lab_server_start (self->server, &error))
+    {
+      set_string (self, &self->joined_notice, NULL, PROP_JOINED_NOTICE);
+      server_started (self);
+      return;
+    }
+
+  report_settings_error (self, error->message);
+
+  configure_server (self, &old);
+  if (was_running && lab_server_start (self->server, NULL))
+    server_started (self);
+  else
+    sync_server_running_action (self);
+}
+
+static gboolean
+apply_settings_cb (gpointer user_data)
+{
+  LabApplication *self = user_data;
+
+  self->apply_source = 0;
+  apply_server_settings (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+server_setting_changed_cb (LabApplication *self,
+                           const char     *key)
+{
+  if (g_str_equal (key, "port"))
+    self->options.port = -1;
+
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  self->apply_source = g_timeout_add (APPLY_SETTINGS_DELAY_MS, apply_settings_cb, self);
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  LabApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  LabPreferencesWindow *preferences = lab_preferences_window_new (self);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
@@ -310,6 +516,7 @@ lab_application_startup (GApplication *app)
     { "quit", quit_activated },
     { "about", about_activated },
     { "use-another-port", use_another_port_activated },
+    { "preferences", preferences_activated },
     { "server-running", NULL, NULL, "false", server_running_change_state },
   };
   static const struct {
@@ -318,13 +525,18 @@ lab_application_startup (GApplication *app)
   } accels[] = {
     { "app.new-window", { "<Control>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.plus", { "<Control>plus", "<Control>equal", NULL } },
     { "win.minus", { "<Control>minus", NULL } },
     { "win.open-counter-page", { "<Control>o", NULL } },
   };
+  static const char * const server_keys[] = {
+    "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",
+  };
   g_autoptr(GError) error = NULL;
-  guint16 port;
+  g_autofree char *problem = NULL;
+  ServerConfig config;
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
 
@@ -337,22 +549,33 @@ lab_application_startup (GApplication *app)
   self->settings = g_settings_new (SCHEMA_ID);
   self->server = lab_server_new ();
 
-  lab_server_set_allow_lan (self->server, g_settings_get_boolean (self->settings, "allow-lan"));
-  lab_server_set_classic_ports (self->server,
-                                g_settings_get_boolean (self->settings, "classic-ports"));
-  g_settings_get (self->settings, "port", "q", &port);
-  self->preferred_port = port;
-
-  /* The command line wins over the saved settings for this run. */
-  if (!lab_options_apply (&self->options, self->server, &error))
+  /* The settings, and the command line over them for this run. */
+  if (read_server_config (self, &config, &error))
     {
-      set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
-      return;
+      configure_server (self, &config);
+      g_clear_object (&config.certificate);
     }
-  if (self->options.port != -1)
-    self->preferred_port = self->options.port;
+  else
+    {
+      /* Serve without TLS rather than not at all; the window says why. */
+      problem = g_strdup_printf (_("Serving without TLS: %s"), error->message);
+
+      g_clear_error (&error);
+      configure_server (self, &config);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (server_keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", server_keys[i], NULL);
+
+      g_signal_connect_object (self->settings, signal,
+                               G_CALLBACK (server_setting_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   start_server (self);
+
+  if (problem != NULL && lab_server_get_running (self->server))
+    set_string (self, &self->server_problem, problem, PROP_SERVER_PROBLEM);
 }
 
 static void
@@ -373,6 +596,7 @@ lab_application_shutdown (GApplication *app)
   LabApplication *self = LAB_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->apply_source, g_source_remove);
   if (self->server != NULL)
     lab_server_stop (self->server);
 
@@ -465,6 +689,20 @@ lab_application_class_init (LabApplicationClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LabApplication::settings-error:
+   * @self: a #LabApplication
+   * @message: why the settings could not be applied, in words
+   *
+   * Settings changed but could not be applied; the server goes on as before.
+   */
+  signals[SETTINGS_ERROR] =
+    g_signal_new ("settings-error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

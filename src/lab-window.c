@@ -8,6 +8,8 @@
 #include "lab-client-pane.h"
 #include "lab-halves.h"
 #include "lab-server-pane.h"
+#include "lab-tls.h"
+#include "lab-trusted-certificates.h"
 #include "lab-window.h"
 
 /* One window: the application's server on one side, this window's own client
@@ -102,6 +104,138 @@ connect_client (LabWindow  *self,
   lab_client_set_time_url (self->client, time_url);
   lab_client_pane_set_url_text (self->client_pane, url);
   lab_client_connect (self->client);
+}
+
+/* What this client trusts: the settings (trust mode, CA file, the
+ * certificates the user accepted), plus this app's own server's certificate,
+ * which it knows without asking. */
+static void
+apply_trusted_certificates (LabWindow *self)
+{
+  LabApplication *app = get_application (self);
+  LabServer *server = lab_application_get_server (app);
+  GTlsCertificate *own = lab_server_get_tls_certificate (server);
+  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (lab_application_get_settings (app));
+
+  if (own != NULL && lab_server_get_running (server))
+    {
+      guint port = lab_server_get_bound_port (server);
+
+      g_hash_table_insert (trusted, g_strdup_printf ("127.0.0.1:%u", port), lab_tls_dup_fingerprint (own));
+      g_hash_table_insert (trusted, g_strdup_printf ("localhost:%u", port), lab_tls_dup_fingerprint (own));
+    }
+
+  lab_client_set_trusted_certificates (self->client, trusted);
+}
+
+static void
+apply_trust_mode (LabWindow *self)
+{
+  GSettings *settings = lab_application_get_settings (get_application (self));
+  LabTrustMode mode = g_settings_get_enum (settings, "client-trust-mode");
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  if (mode == LAB_TRUST_CA_FILE)
+    {
+      g_autofree char *ca_file = g_settings_get_string (settings, "client-ca-file");
+      g_autoptr(GError) error = NULL;
+
+      if (*ca_file == '\0')
+        show_toast (self, _("Choose the certificate file to trust in Preferences"));
+      else if (!(database = g_tls_file_database_new (ca_file, &error)))
+        {
+          g_autofree char *text = g_strdup_printf (_("Cannot trust “%s”: %s"), ca_file, error->message);
+
+          show_toast (self, text);
+        }
+    }
+
+  apply_trusted_certificates (self);
+  lab_client_set_trust (self->client, mode, database);
+}
+
+static void
+trust_settings_changed_cb (LabWindow  *self,
+                           const char *key)
+{
+  if (g_str_equal (key, "trusted-certificates"))
+    apply_trusted_certificates (self);
+  else
+    apply_trust_mode (self);
+}
+
+static void
+trust_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   LabWindow        *self)
+{
+  GSettings *settings = lab_application_get_settings (get_application (self));
+  const char *peer = g_object_get_data (G_OBJECT (dialog), "lab-peer");
+  const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "lab-fingerprint");
+  g_autoptr(GHashTable) trusted = NULL;
+
+  if (!g_str_equal (response, "trust"))
+    return;
+
+  /* Remembered for this server, listed in Preferences, and used at once. */
+  trusted = lab_trusted_certificates_load (settings);
+  g_hash_table_insert (trusted, g_strdup (peer), g_strdup (fingerprint));
+  lab_trusted_certificates_store (settings, trusted);
+
+  lab_client_trust_certificate (self->client, peer, fingerprint);
+}
+
+static void
+ask_about_certificate (LabWindow *self)
+{
+  GTlsCertificateFlags errors = 0;
+  const char *peer = NULL;
+  GTlsCertificate *certificate = lab_client_get_untrusted_certificate (self->client, &errors, &peer);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *reasons = NULL;
+  GtkWidget *dialog;
+
+  if (certificate == NULL)
+    return;
+
+  fingerprint = lab_tls_dup_fingerprint (certificate);
+  reasons = lab_tls_describe_errors (errors);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Trust This Certificate?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The server at %s shows a certificate that is not trusted: %s.\n\n"
+                                    "SHA-256 fingerprint:\n%s\n\n"
+                                    "Trust it only if this is the fingerprint the server’s owner sees "
+                                    "(in the server’s Preferences, or its log)."),
+                                  peer, reasons, fingerprint);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "trust", _("_Trust"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_object_set_data_full (G_OBJECT (dialog), "lab-peer", g_strdup (peer), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "lab-fingerprint", g_steal_pointer (&fingerprint), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response_cb), self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+untrusted_certificate_cb (LabWindow *self)
+{
+  if (lab_client_get_trust_mode (self->client) == LAB_TRUST_ASK)
+    ask_about_certificate (self);
+}
+
+static void
+server_changed_cb (LabWindow *self)
+{
+  apply_trusted_certificates (self);
+  update_actions (self);
 }
 
 static void
@@ -267,7 +401,21 @@ attach_to_application (LabWindow *self)
   g_signal_connect_object (app, "notify::default-client-url",
                            G_CALLBACK (default_client_url_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (lab_application_get_server (app), "notify::running",
-                           G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_application_get_server (app), "notify::bound-port",
+                           G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_application_get_server (app), "notify::tls-certificate",
+                           G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::client-trust-mode",
+                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::client-ca-file",
+                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::trusted-certificates",
+                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::untrusted-certificate",
+                           G_CALLBACK (untrusted_certificate_cb), self, G_CONNECT_SWAPPED);
+
+  apply_trust_mode (self);
 
   if (*saved_url != '\0')
     self->chosen_url = g_steal_pointer (&saved_url);

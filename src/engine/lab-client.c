@@ -704,15 +704,15 @@ accept_certificate_cb (SoupMessage          *message,
 
   self = attempt->channel->client;
 
-  if (self->trust_mode == LAB_TRUST_ASK)
-    {
-      g_autofree char *peer = peer_of (message);
-      g_autofree char *fingerprint = lab_tls_dup_fingerprint (certificate);
+  /* The user (or the application, for its own server) trusts this very
+   * certificate for this server, whatever the trust mode. */
+  {
+    g_autofree char *peer = peer_of (message);
+    g_autofree char *fingerprint = lab_tls_dup_fingerprint (certificate);
 
-      /* The user looked at this very certificate for this server before. */
-      if (g_strcmp0 (g_hash_table_lookup (self->trusted, peer), fingerprint) == 0)
-        return TRUE;
-    }
+    if (g_strcmp0 (g_hash_table_lookup (self->trusted, peer), fingerprint) == 0)
+      return TRUE;
+  }
 
   g_set_object (&attempt->refused, certificate);
   attempt->refused_errors = errors;
@@ -756,12 +756,11 @@ channel_refused_certificate (LabClient *self,
   forget_server_state (self);
   set_state (self, LAB_CLIENT_STATE_DISCONNECTED);
   update_retry_in (self);
-  if (self->trust_mode == LAB_TRUST_ASK)
-    {
-      g_autofree char *peer = peer_of (attempt->message);
+  {
+    g_autofree char *peer = peer_of (attempt->message);
 
-      set_untrusted (self, attempt->refused, attempt->refused_errors, peer);
-    }
+    set_untrusted (self, attempt->refused, attempt->refused_errors, peer);
+  }
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -1062,8 +1061,8 @@ lab_client_class_init (LabClientClass *klass)
                        LAB_TYPE_CLIENT_STATE, LAB_CLIENT_STATE_DISCONNECTED,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  /* In the "ask" trust mode, a certificate the user should look at: the
-   * counter connection stopped until lab_client_trust_certificate(). */
+  /* The certificate that stopped the counter connection, for the user to
+   * look at; lab_client_trust_certificate() goes on with it. */
   properties[PROP_UNTRUSTED_CERTIFICATE] =
     g_param_spec_object ("untrusted-certificate", NULL, NULL,
                          G_TYPE_TLS_CERTIFICATE,
@@ -1414,8 +1413,8 @@ lab_client_get_trust_mode (LabClient *self)
  * lab_client_set_trusted_certificates:
  * @trusted: (element-type utf8 utf8) (nullable): "host:port" → SHA-256 fingerprint
  *
- * The certificates the user accepted, remembered across runs. Used in the
- * %LAB_TRUST_ASK mode.
+ * The certificates the user accepted, remembered across runs, and any the
+ * application vouches for (its own server's). Trusted in every mode.
  */
 void
 lab_client_set_trusted_certificates (LabClient  *self,

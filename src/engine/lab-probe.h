@@ -10,6 +10,7 @@ void     lab_probe_websocket_lab_async  (guint                 port,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);
 gboolean lab_probe_websocket_lab_finish (GAsyncResult         *result,
+                                         gboolean             *tls,
                                          GError              **error);
 
 G_END_DECLS

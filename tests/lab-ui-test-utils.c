@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "lab-ui-test-utils.h"
+
+/* Runs the real application in a test, and looks at its windows as a person
+ * would: the buttons they can press, the numbers they can read. */
+
+typedef struct
+{
+  AppTestFunc  func;
+  gboolean     ran;
+} AppTest;
+
+static gboolean
+run_test_cb (gpointer user_data)
+{
+  GApplication *app = user_data;
+  AppTest *test = g_object_get_data (G_OBJECT (app), "lab-app-test");
+
+  test->func (LAB_APPLICATION (app));
+  test->ran = TRUE;
+
+  /* Close every window, as a person would, then leave. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  g_application_quit (app);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  /* One memory backend for the whole process: each run starts from defaults. */
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static void
+activated_cb (GApplication *app)
+{
+  g_idle_add_full (G_PRIORITY_LOW, run_test_cb, g_object_ref (app), g_object_unref);
+}
+
+/* Runs the application as `websocket-lab ARGS…` and @func once a window is up. */
+void
+run_app (AppTestFunc  func,
+         const char  *first_arg,
+         ...)
+{
+  g_autoptr(LabApplication) app = lab_application_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  AppTest test = { func, FALSE };
+  va_list args;
+
+  reset_settings ();
+
+  g_ptr_array_add (argv, (char *) "websocket-lab");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  /* Several instances side by side in one test process, like two people. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_object_set_data (G_OBJECT (app), "lab-app-test", &test);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), NULL);
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata), ==, 0);
+  g_assert_true (test.ran);
+}
+
+LabWindow *
+first_window (LabApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  return LAB_WINDOW (windows->data);
+}
+
+GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+gboolean
+button_usable (LabWindow  *window,
+               const char *action_name)
+{
+  GtkWidget *button = find_actionable (GTK_WIDGET (window), action_name);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+typedef struct
+{
+  LabWindow  *window;
+  const char *text;
+} ShowsValue;
+
+static gboolean
+shows_value (gpointer data)
+{
+  ShowsValue *check = data;
+
+  return g_strcmp0 (lab_client_pane_get_value_text (lab_window_get_client_pane (check->window)),
+                    check->text) == 0;
+}
+
+void
+assert_shows_value (LabWindow  *window,
+                    const char *text)
+{
+  ShowsValue check = { window, text };
+
+  if (!lab_test_wait_until (shows_value, &check, LAB_TEST_TIMEOUT_MS))
+    g_error ("The window shows “%s”, not “%s”",
+             lab_client_pane_get_value_text (lab_window_get_client_pane (window)), text);
+}
+
+static gboolean
+is_ready (gpointer data)
+{
+  return button_usable (data, "win.plus") && button_usable (data, "win.minus");
+}
+
+void
+wait_ready (LabWindow *window)
+{
+  g_assert_true (lab_test_wait_until (is_ready, window, LAB_TEST_TIMEOUT_MS));
+}
+
+LabTestProcess *
+spawn_python_watcher (LabApplication *app,
+                      const char     *users,
+                      const char     *final)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "counter_client.py", NULL);
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/",
+                                          lab_server_get_bound_port (lab_application_get_server (app)));
+  const char *argv[] = { lab_test_python (), script, url, users, "", final, NULL };
+
+  return lab_test_process_spawn (argv, NULL);
+}
+
+typedef struct
+{
+  LabServer *server;
+  guint      users;
+} UsersCheck;
+
+static gboolean
+server_has_users (gpointer data)
+{
+  UsersCheck *check = data;
+
+  return lab_counter_get_users (lab_server_get_counter (check->server)) == check->users;
+}
+
+void
+wait_server_users (LabApplication *app,
+                   guint           users)
+{
+  UsersCheck check = { lab_application_get_server (app), users };
+
+  g_assert_true (lab_test_wait_until (server_has_users, &check, LAB_TEST_TIMEOUT_MS));
+}
+

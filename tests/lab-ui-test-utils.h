@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-test-utils.h"
+#include "lab-window.h"
+
+G_BEGIN_DECLS
+
+typedef void (*AppTestFunc) (LabApplication *app);
+
+void            run_app              (AppTestFunc     func,
+                                      const char     *first_arg,
+                                      ...) G_GNUC_NULL_TERMINATED;
+LabWindow      *first_window         (LabApplication *app);
+GtkWidget      *find_actionable      (GtkWidget      *widget,
+                                      const char     *action_name);
+gboolean        button_usable        (LabWindow      *window,
+                                      const char     *action_name);
+void            assert_shows_value   (LabWindow      *window,
+                                      const char     *text);
+void            wait_ready           (LabWindow      *window);
+LabTestProcess *spawn_python_watcher (LabApplication *app,
+                                      const char     *users,
+                                      const char     *final);
+void            wait_server_users    (LabApplication *app,
+                                      guint           users);
+
+G_END_DECLS
