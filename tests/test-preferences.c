@@ -339,6 +339,35 @@ test_second_instance_trusts_first (void)
   g_clear_object (&first_instance);
 }
 
+static void
+forget_trusted_certificate (LabApplication *app)
+{
+  GSettings *settings = lab_application_get_settings (app);
+  LabPreferencesWindow *preferences;
+  g_autoptr(GVariant) remaining = NULL;
+  GtkWidget *forget;
+
+  g_settings_set_value (settings, "trusted-certificates",
+                        g_variant_new_parsed ("{'localhost:6789': 'AA:BB', '192.0.2.9:6789': 'CC:DD'}"));
+  preferences = open_preferences (app);
+
+  /* Each trusted certificate is listed with a Forget button of its own. */
+  forget = find_actionable (GTK_WIDGET (preferences), "prefs.forget");
+  g_assert_nonnull (forget);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "prefs.forget", "s", "localhost:6789"));
+
+  remaining = g_settings_get_value (settings, "trusted-certificates");
+  g_assert_cmpuint (g_variant_n_children (remaining), ==, 1);
+  g_assert_false (g_variant_lookup (remaining, "localhost:6789", "s", NULL));
+  g_assert_true (g_variant_lookup (remaining, "192.0.2.9:6789", "s", NULL));
+}
+
+static void
+test_forget_trusted_certificate (void)
+{
+  run_app (forget_trusted_certificate, "--port", "0", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +382,7 @@ main (int   argc,
   g_test_add_func ("/preferences/bad-file-keeps-serving", test_bad_file_keeps_serving);
   g_test_add_func ("/preferences/port-change-restarts", test_port_change_restarts);
   g_test_add_func ("/preferences/second-instance-trusts-first", test_second_instance_trusts_first);
+  g_test_add_func ("/preferences/forget-trusted-certificate", test_forget_trusted_certificate);
 
   return g_test_run ();
 }
