@@ -47,13 +47,34 @@ G_DEFINE_FINAL_TYPE (LabServerPane, lab_server_pane, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
 
+/* A flat button acting on @url: what a row of an address offers. */
+static void
+add_url_button (AdwActionRow *row,
+                const char   *icon_name,
+                const char   *tooltip,
+                const char   *accessible_label,
+                const char   *action_name,
+                const char   *url)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", url);
+  adw_action_row_add_suffix (row, button);
+}
+
 static GtkWidget *
 address_row_new (const char *url,
                  const char *what,
                  gboolean    openable)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
   g_autofree char *copy_label = g_strdup_printf (_("Copy %s"), url);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), url);
@@ -61,26 +82,15 @@ address_row_new (const char *url,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_widget_add_css_class (row, "property");
 
-  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (copy, "flat");
-  gtk_widget_set_tooltip_text (copy, _("Copy"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL, copy_label, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-text");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", url);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+  add_url_button (ADW_ACTION_ROW (row), "edit-copy-symbolic", _("Copy"), copy_label,
+                  "win.copy-text", url);
 
   if (openable)
     {
-      GtkWidget *open = gtk_button_new_from_icon_name ("lab-globe-symbolic");
       g_autofree char *open_label = g_strdup_printf (_("Open %s in a web browser"), url);
 
-      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (open, "flat");
-      gtk_widget_set_tooltip_text (open, _("Open in Web Browser"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, open_label, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open-uri");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "s", url);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      add_url_button (ADW_ACTION_ROW (row), "lab-globe-symbolic", _("Open in Web Browser"),
+                      open_label, "win.open-uri", url);
     }
 
   return row;

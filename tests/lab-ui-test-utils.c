@@ -32,6 +32,17 @@ run_test_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+void
+lab_ui_test_init (int    *argc,
+                  char ***argv)
+{
+  /* GTK 4.8 renders symbolic SVG icons through a MIME sniff: keep the system's
+   * MIME database, which the isolated test dirs would hide. */
+  g_content_type_set_mime_dirs (NULL);
+  lab_test_init (argc, argv);
+  gtk_init ();
+}
+
 static void
 reset_settings (void)
 {

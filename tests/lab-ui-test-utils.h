@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 typedef void (*AppTestFunc) (LabApplication *app);
 
+void            lab_ui_test_init     (int            *argc,
+                                      char         ***argv);
 void            run_app              (AppTestFunc     func,
                                       const char     *first_arg,
                                       ...) G_GNUC_NULL_TERMINATED;

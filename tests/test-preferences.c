@@ -372,11 +372,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* GTK 4.8 renders symbolic SVG icons through a MIME sniff: keep the system's
-   * MIME database, which the isolated test dirs would hide. */
-  g_content_type_set_mime_dirs (NULL);
-  lab_test_init (&argc, &argv);
-  gtk_init ();
+  lab_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/preferences/tls-toggle-changes-scheme", test_tls_toggle_changes_scheme);
   g_test_add_func ("/preferences/bad-file-keeps-serving", test_bad_file_keeps_serving);

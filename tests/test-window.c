@@ -225,11 +225,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* GTK 4.8 renders symbolic SVG icons through a MIME sniff: keep the system's
-   * MIME database, which the isolated test dirs would hide. */
-  g_content_type_set_mime_dirs (NULL);
-  lab_test_init (&argc, &argv);
-  gtk_init ();
+  lab_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/window/connects-to-own-server", test_connects_to_own_server);
   g_test_add_func ("/window/clicks-reach-every-window-and-python", test_clicks_reach_every_window_and_python);
