@@ -13,11 +13,12 @@ app_packages=(
 )
 
 # Real peers and a real display server for the tests: Python's websockets
-# library, Xvfb and a session bus for the window.
+# library, Xvfb and a session bus for the window, Chromium for the browser pages.
 test_packages=(
   python3 python3-websockets
   xvfb xauth dbus dbus-x11 at-spi2-core
   imagemagick
+  chromium
 )
 
 case "$what" in
@@ -25,6 +26,13 @@ case "$what" in
   tests) packages=("${app_packages[@]}" "${test_packages[@]}") ;;
   *) echo "usage: $0 app|tests" >&2; exit 2 ;;
 esac
+
+# The browser tests run on Node (playwright-core from npm): Debian's, unless a node and an
+# npm from elsewhere are already there.
+if [ "$what" = tests ]; then
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 if [ "$(id -u)" -eq 0 ]; then
   as_root=()

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build-aux/install-deps.sh tests
+# playwright-core for the browser tests, exactly as tests/browser/package-lock.json pins it
+# (no browser download: the tests drive Debian's Chromium).
+npm ci --prefix tests/browser --prefer-offline --no-audit --no-fund
 [ -f _build/build.ninja ] || meson setup _build
 meson compile -C _build
 
