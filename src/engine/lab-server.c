@@ -114,15 +114,36 @@ log_event (LabServer *self,
   g_object_unref (event);
 }
 
+/* The path, and the endpoint when the path alone does not say (the classic
+ * ports serve time and hello at "/"). */
+static char *
+describe_path (LabPeer *peer)
+{
+  static const char * const endpoints[] = {
+    [LAB_ROUTE_COUNTER] = "counter",
+    [LAB_ROUTE_TIME] = "time",
+    [LAB_ROUTE_HELLO] = "hello",
+  };
+  const char *path = lab_peer_get_path (peer);
+  LabRoute route = lab_peer_get_route (peer);
+
+  if (g_str_equal (path, "/") && route != LAB_ROUTE_COUNTER)
+    return g_strdup_printf ("/ (%s)", endpoints[route]);
+
+  return g_strdup (path);
+}
+
 static LabEvent *
 peer_event (LabEventKind  kind,
             LabPeer      *peer,
             const char   *detail)
 {
+  g_autofree char *path = describe_path (peer);
+
   return lab_event_new (kind,
                         lab_peer_get_id (peer),
                         lab_peer_get_remote_address (peer),
-                        lab_peer_get_path (peer),
+                        path,
                         detail);
 }
 
