@@ -784,6 +784,21 @@ test_classic_ports (void)
   stamp = g_date_time_new_from_iso8601 (text, NULL);
   g_assert_nonnull (stamp);
 
+  /* The log says which endpoint "/" was on that port. */
+  {
+    GListModel *log = G_LIST_MODEL (lab_server_get_event_log (server));
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+      {
+        g_autoptr(LabEvent) event = g_list_model_get_item (log, i);
+
+        if (lab_event_get_kind (event) == LAB_EVENT_JOIN)
+          found = g_str_equal (lab_event_get_path (event), "/ (time)");
+      }
+    g_assert_true (found);
+  }
+
   hello = lab_test_connect ("ws://localhost:8765/", &error);
   g_assert_no_error (error);
   soup_websocket_connection_send_text (hello, "Grace");
