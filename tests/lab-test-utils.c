@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include "lab-test-utils.h"
@@ -477,6 +479,12 @@ exited_cb (GObject      *object,
     process->exited = TRUE;
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 LabTestProcess *
 lab_test_process_spawn (const char * const *argv,
                         const char         *stdin_text)
@@ -490,6 +498,8 @@ lab_test_process_spawn (const char * const *argv,
     flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
 
   launcher = g_subprocess_launcher_new (flags);
+  /* Should this test die mid-way, its children die with it and free their ports. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   /* The server and the peers need no display: prove it by giving them none. */
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");

@@ -259,7 +259,7 @@ test_tutorial_hello_client (void)
   g_assert_true (lab_test_process_has_line (client, "< Hello Ada!"));
 
   lab_test_process_wait_line (server, "Sent Hello Ada! to #1");
-  lab_test_process_wait_line (server, "left / (close code 1000");
+  lab_test_process_wait_line (server, "left / (hello) (close code 1000");
   stop_headless (server);
 }
 
