@@ -2,11 +2,26 @@
 #include "config.h"
 
 #include <locale.h>
+#include <sys/resource.h>
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
 #include "lab-headless.h"
 #include "lab-options.h"
+
+/* Each connection is a file descriptor, and desktops start programs with a
+ * soft limit of 1024: a class of a thousand would be refused at the door. */
+static void
+raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
 
 int
 main (int   argc,
@@ -18,6 +33,8 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  raise_file_limit ();
 
   /* Headless must not touch GTK at all: it runs where no display exists. */
   if (lab_options_wants_headless (argc, argv))
