@@ -4,6 +4,7 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
+#include "lab-halves.h"
 #include "lab-ui-test-utils.h"
 
 /* The real application and its windows under Xvfb: what a person clicks and
@@ -221,6 +222,69 @@ test_other_program_on_port (void)
   g_clear_object (&other_program);
 }
 
+static GtkWidget *
+find_halves (GtkWidget *widget)
+{
+  if (LAB_IS_HALVES (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_halves (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  LabHalves *halves;
+  gboolean   stacked;
+  int        width;
+} LayoutCheck;
+
+static gboolean
+laid_out (gpointer data)
+{
+  LayoutCheck *check = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (check->halves)) > 0 &&
+         (gtk_widget_get_width (GTK_WIDGET (check->halves)) < check->width) == check->stacked &&
+         lab_halves_get_stacked (check->halves) == check->stacked;
+}
+
+static void
+narrow_window_stacks_halves (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  LayoutCheck check = { LAB_HALVES (find_halves (GTK_WIDGET (window))), FALSE, 0 };
+
+  g_assert_nonnull (check.halves);
+  check.width = lab_halves_get_wide_width (check.halves);
+
+  /* Wide: side by side. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  check.stacked = FALSE;
+  g_assert_true (lab_test_wait_until (laid_out, &check, LAB_TEST_TIMEOUT_MS));
+
+  /* A phone-sized window: one above the other, and still usable. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 700);
+  check.stacked = TRUE;
+  g_assert_true (lab_test_wait_until (laid_out, &check, LAB_TEST_TIMEOUT_MS));
+  wait_ready (window);
+}
+
+static void
+test_narrow_window_stacks_halves (void)
+{
+  run_app (narrow_window_stacks_halves, "--port", "0", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/window/stopped-server-disables-buttons", test_stopped_server_disables_buttons);
   g_test_add_func ("/window/second-instance-joins-first", test_second_instance_joins_first);
   g_test_add_func ("/window/other-program-on-port", test_other_program_on_port);
+  g_test_add_func ("/window/narrow-window-stacks-halves", test_narrow_window_stacks_halves);
 
   return g_test_run ();
 }
