@@ -250,12 +250,11 @@ generated_cb (GObject      *object,
     }
   else
     {
-      /* One change: the server restarts once, with TLS and the new certificate. */
-      g_settings_delay (self->settings);
+      /* The application waits a moment before it applies server settings:
+       * the three changes restart the server once. */
       g_settings_set_string (self->settings, "tls-certificate-file", certificate_file);
       g_settings_set_string (self->settings, "tls-key-file", key_file);
       g_settings_set_boolean (self->settings, "tls-enabled", TRUE);
-      g_settings_apply (self->settings);
       show_toast (self, _("New self-signed certificate in use"));
     }
 

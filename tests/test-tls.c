@@ -169,6 +169,8 @@ test_load_errors (Fixture       *fixture,
   g_autofree char *other_directory = g_build_filename (fixture->directory, "other", NULL);
   g_autofree char *other_certificate = NULL;
   g_autofree char *other_key = NULL;
+  g_autofree char *expired_certificate = NULL;
+  g_autofree char *expired_key = NULL;
   g_autofree char *text_file = g_build_filename (fixture->directory, "notes.txt", NULL);
   g_autofree char *combined_file = g_build_filename (fixture->directory, "localhost.pem", NULL);
   g_autofree char *certificate_pem = NULL;
@@ -204,9 +206,13 @@ test_load_errors (Fixture       *fixture,
 
   /* Expired. */
   lab_tls_generate (other_directory, LAB_TLS_KEY_ECDSA_P256, NULL, long_ago, yesterday,
-                    NULL, NULL, &error);
+                    &expired_certificate, &expired_key, &error);
   g_assert_no_error (error);
-  assert_load_fails (other_certificate, other_key, "expired");
+  assert_load_fails (expired_certificate, expired_key, "expired");
+
+  /* A new pair never overwrites an earlier one. */
+  g_assert_cmpstr (expired_certificate, !=, other_certificate);
+  g_assert_true (g_file_test (other_certificate, G_FILE_TEST_EXISTS));
 }
 
 static gboolean
@@ -353,6 +359,17 @@ test_client_ask_then_trust (Fixture       *fixture,
   lab_client_connect (later);
   g_assert_true (lab_test_wait_until (is_connected, later, LAB_TEST_TIMEOUT_MS));
   g_assert_null (lab_client_get_untrusted_certificate (later, NULL, NULL));
+
+  /* Stopped on it, then told it was trusted elsewhere (another window): goes on. */
+  {
+    g_autoptr(LabClient) waiting = lab_client_new (url, NULL);
+
+    lab_client_set_trust (waiting, LAB_TRUST_ASK, NULL);
+    lab_client_connect (waiting);
+    g_assert_true (lab_test_wait_until (has_untrusted, waiting, LAB_TEST_TIMEOUT_MS));
+    lab_client_set_trusted_certificates (waiting, remembered);
+    g_assert_true (lab_test_wait_until (is_connected, waiting, LAB_TEST_TIMEOUT_MS));
+  }
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -351,13 +352,27 @@ lab_tls_generate (const char          *directory,
       goto out;
     }
 
-  certificate_path = g_build_filename (directory, "certificate.pem", NULL);
-  key_path = g_build_filename (directory, "key.pem", NULL);
+  /* Names of their own: a pair half written (a full disk) never replaces a
+   * working one, and settings that point at the new pair always change. */
+  {
+    g_autofree char *certificate_name = NULL;
+    g_autofree char *key_name = NULL;
+    guint32 tag = g_random_int ();
+
+    certificate_name = g_strdup_printf ("certificate-%08x.pem", tag);
+    key_name = g_strdup_printf ("key-%08x.pem", tag);
+    certificate_path = g_build_filename (directory, certificate_name, NULL);
+    key_path = g_build_filename (directory, key_name, NULL);
+  }
 
   /* The key first, and private: a certificate without its key is of no use. */
   if (!write_file (key_path, key_pem.data, key_pem.size, 0600, error) ||
       !write_file (certificate_path, certificate_pem.data, certificate_pem.size, 0644, error))
-    goto out;
+    {
+      g_unlink (key_path);
+      g_unlink (certificate_path);
+      goto out;
+    }
 
   if (certificate_file != NULL)
     *certificate_file = g_steal_pointer (&certificate_path);
