@@ -18,6 +18,8 @@
 
 /* How far past the preferred port to look for a free one. */
 #define PORT_SEARCH_SPAN 50
+/* How often to check that the WebSocket Lab this one joined is still there. */
+#define JOINED_CHECK_SECONDS 5
 /* Typing a port number digit by digit should restart the server once. */
 #define APPLY_SETTINGS_DELAY_MS 400
 
@@ -44,7 +46,9 @@ struct _LabApplication
   char           *joined_notice;
   guint           preferred_port;
   guint           apply_source;
+  guint           joined_check_source;
   guint           port_conflict : 1;
+  guint           checking_joined : 1;
 };
 
 enum {
@@ -123,6 +127,7 @@ start_on_next_free_port (LabApplication  *self,
       if (lab_server_start (self->server, &local_error))
         return TRUE;
 
+      /* Only the main port moves; a classic port in use is not helped by that. */
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -146,6 +151,54 @@ server_started (LabApplication *self)
   if (self->joined_notice == NULL)
     set_string (self, &self->default_client_url, url, PROP_DEFAULT_CLIENT_URL);
   sync_server_running_action (self);
+}
+
+static void
+joined_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LabApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  self->checking_joined = FALSE;
+
+  if (lab_probe_websocket_lab_finish (result, NULL, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->joined_notice == NULL)
+    return;
+
+  /* The other one is gone: the windows come back to this app's server. */
+  g_clear_handle_id (&self->joined_check_source, g_source_remove);
+  set_string (self, &self->joined_notice, NULL, PROP_JOINED_NOTICE);
+  if (lab_server_get_running (self->server))
+    {
+      url = own_counter_url (self);
+      set_string (self, &self->default_client_url, url, PROP_DEFAULT_CLIENT_URL);
+    }
+}
+
+static gboolean
+check_joined_cb (gpointer user_data)
+{
+  LabApplication *self = user_data;
+  g_autofree char *url = NULL;
+
+  if (self->joined_notice == NULL)
+    {
+      self->joined_check_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!self->checking_joined)
+    {
+      self->checking_joined = TRUE;
+      url = g_strdup_printf ("ws://127.0.0.1:%u/", self->preferred_port);
+      lab_probe_websocket_lab_async (url, self->cancellable, joined_checked_cb, g_object_ref (self));
+    }
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -176,6 +229,9 @@ probe_cb (GObject      *object,
       set_string (self, &self->joined_notice, notice, PROP_JOINED_NOTICE);
       set_string (self, &self->default_client_url, existing, PROP_DEFAULT_CLIENT_URL);
       server_started (self);
+
+      g_clear_handle_id (&self->joined_check_source, g_source_remove);
+      self->joined_check_source = g_timeout_add_seconds (JOINED_CHECK_SECONDS, check_joined_cb, self);
       return;
     }
 
@@ -205,8 +261,9 @@ start_server (LabApplication *self)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) && self->preferred_port != 0)
     {
       /* Ours or someone else's? Ask before deciding. */
-      lab_probe_websocket_lab_async (self->preferred_port, self->cancellable,
-                                     probe_cb, g_object_ref (self));
+      g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/", self->preferred_port);
+
+      lab_probe_websocket_lab_async (url, self->cancellable, probe_cb, g_object_ref (self));
       return;
     }
 
@@ -309,8 +366,12 @@ apply_server_settings (LabApplication *self)
   g_autoptr(GTlsCertificate) old_certificate = NULL;
   g_autoptr(GError) error = NULL;
   ServerConfig config;
-  ServerConfig old;
   gboolean was_running;
+  gboolean port_changed;
+  gboolean old_allow_lan;
+  gboolean old_classic_ports;
+  guint old_preferred_port;
+  guint old_port;
   guint old_bound_port;
 
   if (!read_server_config (self, &config, &error))
@@ -327,19 +388,22 @@ apply_server_settings (LabApplication *self)
 
   old_certificate = lab_server_get_tls_certificate (self->server)
                     ? g_object_ref (lab_server_get_tls_certificate (self->server)) : NULL;
-  old.port = self->preferred_port;
-  old.allow_lan = lab_server_get_allow_lan (self->server);
-  old.classic_ports = lab_server_get_classic_ports (self->server);
-  old.certificate = old_certificate;
+  old_allow_lan = lab_server_get_allow_lan (self->server);
+  old_classic_ports = lab_server_get_classic_ports (self->server);
+  old_preferred_port = self->preferred_port;
+  old_port = lab_server_get_port (self->server);
+  old_bound_port = lab_server_get_bound_port (self->server);
+  port_changed = config.port != self->preferred_port;
 
   was_running = lab_server_get_running (self->server);
-  old_bound_port = lab_server_get_bound_port (self->server);
   lab_server_stop (self->server);
   configure_server (self, &config);
   g_clear_object (&config.certificate);
 
-  /* "Any free port" keeps the one it had: clients know that address. */
-  if (config.port == 0 && old_bound_port != 0)
+  /* The same port preference keeps the port the server has (another one
+   * than preferred when that was taken, or the one "any free port" got):
+   * clients know that address. */
+  if (!port_changed && old_bound_port != 0)
     lab_server_set_port (self->server, old_bound_port);
 
   /* A server the user had stopped stays stopped, with the new settings. */
@@ -348,18 +412,29 @@ apply_server_settings (LabApplication *self)
 
   if (lab_server_start (self->server, &error))
     {
-      set_string (self, &self->joined_notice, NULL, PROP_JOINED_NOTICE);
+      /* A port of its own choosing: no longer next to another WebSocket Lab. */
+      if (port_changed)
+        set_string (self, &self->joined_notice, NULL, PROP_JOINED_NOTICE);
       server_started (self);
       return;
     }
 
   report_settings_error (self, error->message);
 
-  configure_server (self, &old);
-  if (was_running && lab_server_start (self->server, NULL))
+  /* Back to what was serving. */
+  self->preferred_port = old_preferred_port;
+  lab_server_set_port (self->server, old_port);
+  lab_server_set_allow_lan (self->server, old_allow_lan);
+  lab_server_set_classic_ports (self->server, old_classic_ports);
+  lab_server_set_tls_certificate (self->server, old_certificate);
+
+  g_clear_error (&error);
+  if (was_running && lab_server_start (self->server, &error))
     server_started (self);
-  else
-    sync_server_running_action (self);
+  else if (was_running)
+    set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+
+  sync_server_running_action (self);
 }
 
 static gboolean
@@ -597,6 +672,7 @@ lab_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_handle_id (&self->joined_check_source, g_source_remove);
   if (self->server != NULL)
     lab_server_stop (self->server);
 

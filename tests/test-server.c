@@ -821,7 +821,7 @@ test_classic_ports (void)
     lab_server_set_port (second, 0);
     lab_server_set_classic_ports (second, TRUE);
     g_assert_false (lab_server_start (second, &error));
-    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+    g_assert_error (error, LAB_SERVER_ERROR, LAB_SERVER_ERROR_CLASSIC_PORT_IN_USE);
     g_assert_nonnull (strstr (error->message, "8765"));
     g_assert_false (lab_server_get_running (second));
     g_assert_true (port_is_free (LAB_CLASSIC_TIME_PORT));

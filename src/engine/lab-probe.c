@@ -18,14 +18,17 @@
 typedef struct
 {
   SoupSession *session;
-  guint        port;
+  char        *host;
+  int          port;
   gboolean     tls;
+  gboolean     tried_both;
 } Probe;
 
 static void
 probe_free (Probe *probe)
 {
   g_clear_object (&probe->session);
+  g_free (probe->host);
   g_free (probe);
 }
 
@@ -56,10 +59,11 @@ probe_sent_cb (GObject      *object,
   body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      /* Plain HTTP to a TLS port fails: ask again in TLS. */
-      if (!probe->tls && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* Plain HTTP to a TLS port fails, and the other way round: ask again. */
+      if (!probe->tried_both && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          probe->tls = TRUE;
+          probe->tried_both = TRUE;
+          probe->tls = !probe->tls;
           send_probe (g_steal_pointer (&task));
           return;
         }
@@ -76,9 +80,9 @@ static void
 send_probe (GTask *task)
 {
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u/", probe->tls ? "https" : "http",
-                                          probe->port);
-  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_HEAD, url);
+  g_autoptr(GUri) uri = g_uri_build (G_URI_FLAGS_NONE, probe->tls ? "https" : "http", NULL,
+                                     probe->host, probe->port, "/", NULL, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new_from_uri (SOUP_METHOD_HEAD, uri);
 
   g_signal_connect (message, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), NULL);
   soup_session_send_async (probe->session, message, G_PRIORITY_DEFAULT,
@@ -87,27 +91,43 @@ send_probe (GTask *task)
 
 /**
  * lab_probe_websocket_lab_async:
- * @port: a port on 127.0.0.1
+ * @url: where a WebSocket server may be, as ws://, wss://, http:// or https://
  *
- * Finds out whether a WebSocket Lab serves @port on this computer.
+ * Finds out whether a WebSocket Lab serves that host and port: it says so
+ * in the Server header of its pages.
  */
 void
-lab_probe_websocket_lab_async (guint                port,
+lab_probe_websocket_lab_async (const char          *url,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
   GTask *task;
   Probe *probe;
+  const char *scheme;
 
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_probe_websocket_lab_async);
+
+  if (!(uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error)) || g_uri_get_host (uri) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "Not a server address: %s", url);
+      g_object_unref (task);
+      return;
+    }
+
+  scheme = g_uri_get_scheme (uri);
   probe = g_new0 (Probe, 1);
-  probe->port = port;
+  probe->host = g_strdup (g_uri_get_host (uri));
+  probe->tls = g_ascii_strcasecmp (scheme, "wss") == 0 || g_ascii_strcasecmp (scheme, "https") == 0;
+  probe->port = g_uri_get_port (uri) != -1 ? g_uri_get_port (uri) : (probe->tls ? 443 : 80);
   probe->session = soup_session_new_with_options ("timeout", PROBE_TIMEOUT_SECONDS,
                                                   "proxy-resolver", NULL,
                                                   NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_probe_websocket_lab_async);
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
 
   send_probe (task);
@@ -115,7 +135,7 @@ lab_probe_websocket_lab_async (guint                port,
 
 /**
  * lab_probe_websocket_lab_finish:
- * @tls: (out) (optional): whether it serves TLS
+ * @tls: (out) (optional): whether it answered in TLS
  *
  * Returns: %TRUE if a WebSocket Lab serves the port
  */

@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-void     lab_probe_websocket_lab_async  (guint                 port,
+void     lab_probe_websocket_lab_async  (const char           *url,
                                          GCancellable         *cancellable,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);

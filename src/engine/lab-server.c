@@ -100,6 +100,7 @@ enum {
 };
 
 G_DEFINE_FINAL_TYPE (LabServer, lab_server, G_TYPE_OBJECT)
+G_DEFINE_QUARK (lab-server-error-quark, lab_server_error)
 
 static GParamSpec *properties[N_PROPS];
 
@@ -701,7 +702,9 @@ add_listener (LabServer     *self,
 
 failed:
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+    g_set_error (error,
+                 role == LISTENER_MAIN ? G_IO_ERROR : LAB_SERVER_ERROR,
+                 role == LISTENER_MAIN ? G_IO_ERROR_ADDRESS_IN_USE : LAB_SERVER_ERROR_CLASSIC_PORT_IN_USE,
                  _("Port %u is already in use by another program"), port);
   else
     g_set_error (error, local_error->domain, local_error->code,

@@ -13,10 +13,19 @@ G_BEGIN_DECLS
 #define LAB_CLASSIC_TIME_PORT 5678
 #define LAB_CLASSIC_HELLO_PORT 8765
 
+#define LAB_SERVER_ERROR (lab_server_error_quark ())
+
+typedef enum
+{
+  /* A classic tutorial port (5678, 8765) is taken: the main port is not at fault. */
+  LAB_SERVER_ERROR_CLASSIC_PORT_IN_USE,
+} LabServerError;
+
 #define LAB_TYPE_SERVER (lab_server_get_type ())
 
 G_DECLARE_FINAL_TYPE (LabServer, lab_server, LAB, SERVER, GObject)
 
+GQuark           lab_server_error_quark           (void);
 LabServer       *lab_server_new                   (void);
 gboolean         lab_server_start                 (LabServer            *self,
                                                    GError              **error);
