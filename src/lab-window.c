@@ -7,6 +7,7 @@
 
 #include "lab-client-pane.h"
 #include "lab-halves.h"
+#include "lab-probe.h"
 #include "lab-server-pane.h"
 #include "lab-tls.h"
 #include "lab-trusted-certificates.h"
@@ -20,7 +21,7 @@ struct _LabWindow
   AdwApplicationWindow  parent_instance;
 
   LabClient            *client;
-  GCancellable         *cancellable;
+  GCancellable         *probe_cancellable;
   /* The URL the user chose; NULL follows the application's default. */
   char                 *chosen_url;
 
@@ -88,17 +89,52 @@ update_actions (LabWindow *self)
                                  lab_server_get_running (server));
 }
 
-/* Connects this window's client to @url, or to where the application says. */
+static void
+probed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GWeakRef *window_ref = user_data;
+  g_autoptr(LabWindow) self = g_weak_ref_get (window_ref);
+  g_autofree char *time_url = NULL;
+
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+
+  if (!lab_probe_websocket_lab_finish (result, NULL, NULL) || self == NULL)
+    return;
+
+  time_url = time_url_for (lab_client_get_counter_url (self->client));
+  lab_client_set_time_url (self->client, time_url);
+}
+
+/* Connects this window's client to @url. The time stream lives at /time of
+ * a WebSocket Lab; another server (the tutorial's counter, say) would take a
+ * second connection there for one more user, so it is asked first. */
 static void
 connect_client (LabWindow  *self,
                 const char *url)
 {
+  const char *known_lab = lab_application_get_default_client_url (get_application (self));
   g_autofree char *time_url = NULL;
 
   if (url == NULL || *url == '\0')
     return;
 
-  time_url = time_url_for (url);
+  g_cancellable_cancel (self->probe_cancellable);
+  g_clear_object (&self->probe_cancellable);
+
+  if (g_strcmp0 (url, known_lab) == 0)
+    time_url = time_url_for (url);
+  else
+    {
+      GWeakRef *window_ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (window_ref, self);
+      self->probe_cancellable = g_cancellable_new ();
+      lab_probe_websocket_lab_async (url, self->probe_cancellable, probed_cb, window_ref);
+    }
+
   lab_client_disconnect (self->client);
   lab_client_set_counter_url (self->client, url);
   lab_client_set_time_url (self->client, time_url);
@@ -158,6 +194,9 @@ static void
 trust_settings_changed_cb (LabWindow  *self,
                            const char *key)
 {
+  if (get_application (self) == NULL)
+    return;
+
   if (g_str_equal (key, "trusted-certificates"))
     apply_trusted_certificates (self);
   else
@@ -234,6 +273,10 @@ untrusted_certificate_cb (LabWindow *self)
 static void
 server_changed_cb (LabWindow *self)
 {
+  /* Closed, and waiting for its last reference to go. */
+  if (get_application (self) == NULL)
+    return;
+
   apply_trusted_certificates (self);
   update_actions (self);
 }
@@ -248,6 +291,9 @@ default_client_url_changed_cb (LabWindow *self)
 static void
 client_notify_cb (LabWindow *self)
 {
+  if (get_application (self) == NULL)
+    return;
+
   update_actions (self);
 }
 
@@ -337,10 +383,15 @@ launched_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(LabWindow) self = user_data;
+  GWeakRef *window_ref = user_data;
+  g_autoptr(LabWindow) self = g_weak_ref_get (window_ref);
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+
+  /* A browser chooser may take long: the window may be gone by then. */
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) && self != NULL &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *text = g_strdup_printf (_("Could not open a web browser: %s"), error->message);
@@ -355,9 +406,11 @@ open_uri (LabWindow  *self,
 {
   g_autoptr(GAppLaunchContext) context = NULL;
 
+  GWeakRef *window_ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (window_ref, self);
   context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self))));
-  g_app_info_launch_default_for_uri_async (uri, context, self->cancellable,
-                                           launched_cb, g_object_ref (self));
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, launched_cb, window_ref);
 }
 
 static void
@@ -391,9 +444,14 @@ attach_to_application (LabWindow *self)
   GSettings *settings = lab_application_get_settings (app);
   g_autofree char *saved_url = g_settings_get_string (settings, "client-url");
 
-  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  /* Each window starts at the size the last one had; one window resized
+   * later does not resize the others. */
+  g_settings_bind (settings, "window-width", self, "default-width",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
   lab_server_pane_set_application (self->server_pane, app);
   lab_client_pane_set_client (self->client_pane, self->client);
@@ -429,7 +487,7 @@ lab_window_dispose (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->probe_cancellable);
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
@@ -439,7 +497,7 @@ lab_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);
 
   g_clear_object (&self->client);
-  g_clear_object (&self->cancellable);
+  g_clear_object (&self->probe_cancellable);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }
@@ -486,7 +544,6 @@ lab_window_init (LabWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->cancellable = g_cancellable_new ();
   self->client = lab_client_new (NULL, NULL);
 
   g_signal_connect_object (self->client, "notify", G_CALLBACK (client_notify_cb), self,

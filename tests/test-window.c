@@ -132,6 +132,18 @@ test_stopped_server_disables_buttons (void)
 
 static LabServer *first_instance;
 
+static gboolean
+serves_lan (gpointer data)
+{
+  return lab_server_get_running (data) && lab_server_get_allow_lan (data);
+}
+
+static gboolean
+unjoined (gpointer data)
+{
+  return lab_application_get_joined_notice (data) == NULL;
+}
+
 static void
 second_instance_joins_first (LabApplication *app)
 {
@@ -139,6 +151,8 @@ second_instance_joins_first (LabApplication *app)
   LabServer *own = lab_application_get_server (app);
   guint first_port = lab_server_get_bound_port (first_instance);
   g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", first_port);
+  g_autofree char *own_url = g_strdup_printf ("ws://127.0.0.1:%u/", lab_server_get_bound_port (own));
+  guint own_port;
 
   wait_ready (window);
 
@@ -153,6 +167,21 @@ second_instance_joins_first (LabApplication *app)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.plus", NULL));
   assert_shows_value (window, "1");
   g_assert_cmpint (lab_counter_get_value (lab_server_get_counter (first_instance)), ==, 1);
+
+  /* A setting changed in the second keeps it serving where it is, joined. */
+  own_port = lab_server_get_bound_port (own);
+  g_settings_set_boolean (lab_application_get_settings (app), "allow-lan", TRUE);
+  g_assert_true (lab_test_wait_until (serves_lan, own, LAB_TEST_TIMEOUT_MS));
+  g_assert_cmpuint (lab_server_get_bound_port (own), ==, own_port);
+  g_assert_nonnull (lab_application_get_joined_notice (app));
+  g_assert_null (lab_application_get_server_problem (app));
+  g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, expected_url);
+
+  /* The first one goes away: the window comes back to its own app's server. */
+  lab_server_stop (first_instance);
+  g_assert_true (lab_test_wait_until (unjoined, app, 3 * LAB_TEST_TIMEOUT_MS));
+  g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, own_url);
+  wait_ready (window);
 }
 
 static void
@@ -220,6 +249,87 @@ test_other_program_on_port (void)
   run_app (other_program_on_port, "--port", port, NULL);
 
   g_clear_object (&other_program);
+}
+
+/* A WebSocket server that is not a WebSocket Lab, counting its connections. */
+static void
+count_connection_cb (SoupServer              *server,
+                     SoupServerMessage       *message,
+                     const char              *path,
+                     SoupWebsocketConnection *connection,
+                     gpointer                 user_data)
+{
+  guint *connections = user_data;
+
+  (*connections)++;
+  g_object_set_data_full (G_OBJECT (server), g_strdup_printf ("connection-%u", *connections),
+                          g_object_ref (connection), g_object_unref);
+  soup_websocket_connection_send_text (connection, "{\"type\":\"state\",\"value\":41}");
+}
+
+static SoupServer *other_server;
+static guint other_connections;
+static LabServer *other_lab;
+
+static void
+connect_window_to (LabWindow  *window,
+                   const char *url)
+{
+  lab_client_pane_set_url_text (lab_window_get_client_pane (window), url);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL));
+}
+
+static gboolean
+has_timestamps (gpointer data)
+{
+  return g_list_model_get_n_items (lab_client_get_timestamps (lab_window_get_client (data))) >= 2;
+}
+
+static void
+custom_urls_get_time_only_from_a_lab (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  GSList *uris = soup_server_get_uris (other_server);
+  g_autofree char *other_url = g_strdup_printf ("ws://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_autofree char *lab_url = g_strdup_printf ("ws://localhost:%u/", lab_server_get_bound_port (other_lab));
+  g_autofree char *lab_time_url = g_strdup_printf ("ws://localhost:%u/time", lab_server_get_bound_port (other_lab));
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  wait_ready (window);
+
+  /* Another kind of server: one connection, for the counter only. */
+  connect_window_to (window, other_url);
+  assert_shows_value (window, "41");
+  lab_test_run_for (500);
+  g_assert_cmpuint (other_connections, ==, 1);
+  g_assert_null (lab_client_get_time_url (lab_window_get_client (window)));
+
+  /* Another WebSocket Lab: its time stream too. */
+  lab_server_set_time_interval_max (other_lab, 0.05);
+  connect_window_to (window, lab_url);
+  wait_ready (window);
+  g_assert_true (lab_test_wait_until (has_timestamps, window, LAB_TEST_TIMEOUT_MS));
+  g_assert_cmpstr (lab_client_get_time_url (lab_window_get_client (window)), ==, lab_time_url);
+}
+
+static void
+test_custom_urls_get_time_only_from_a_lab (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  other_server = soup_server_new (NULL, NULL);
+  other_connections = 0;
+  soup_server_add_websocket_handler (other_server, NULL, NULL, NULL, count_connection_cb, &other_connections, NULL);
+  soup_server_listen_local (other_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  other_lab = lab_test_server_new_started ();
+
+  run_app (custom_urls_get_time_only_from_a_lab, "--port", "0", NULL);
+
+  lab_server_stop (other_lab);
+  lab_test_run_for (50);
+  g_clear_object (&other_lab);
+  g_clear_object (&other_server);
 }
 
 static GtkWidget *
@@ -297,6 +407,7 @@ main (int   argc,
   g_test_add_func ("/window/second-instance-joins-first", test_second_instance_joins_first);
   g_test_add_func ("/window/other-program-on-port", test_other_program_on_port);
   g_test_add_func ("/window/narrow-window-stacks-halves", test_narrow_window_stacks_halves);
+  g_test_add_func ("/window/custom-urls-get-time-only-from-a-lab", test_custom_urls_get_time_only_from_a_lab);
 
   return g_test_run ();
 }

@@ -1433,6 +1433,18 @@ lab_client_set_trusted_certificates (LabClient  *self,
   g_hash_table_iter_init (&iter, trusted);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_hash_table_insert (self->trusted, g_strdup (key), g_strdup (value));
+
+  /* Trusted meanwhile (from another window, say): go on with it. */
+  if (self->untrusted_certificate != NULL)
+    {
+      g_autofree char *fingerprint = lab_tls_dup_fingerprint (self->untrusted_certificate);
+
+      if (g_strcmp0 (g_hash_table_lookup (self->trusted, self->untrusted_peer), fingerprint) == 0)
+        {
+          set_untrusted (self, NULL, 0, NULL);
+          reconnect (self);
+        }
+    }
 }
 
 /**
