@@ -330,7 +330,6 @@ connect_action (GtkWidget  *widget,
   LabWindow *self = LAB_WINDOW (widget);
   g_autofree char *text = g_strstrip (g_strdup (lab_client_pane_get_url_text (self->client_pane)));
   const char *default_url = lab_application_get_default_client_url (get_application (self));
-  g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
   GSettings *settings = lab_application_get_settings (get_application (self));
 
@@ -343,12 +342,10 @@ connect_action (GtkWidget  *widget,
       return;
     }
 
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, &error);
-  if (uri == NULL ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "ws") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "wss") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  /* Nothing is saved or changed for an address that cannot work. */
+  if (!lab_client_check_url (text, &error))
     {
-      show_toast (self, _("Enter a WebSocket URL such as ws://127.0.0.1:6789/"));
+      show_toast (self, error->message);
       return;
     }
 

@@ -297,6 +297,18 @@ custom_urls_get_time_only_from_a_lab (LabApplication *app)
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   wait_ready (window);
 
+  /* What is not an address changes nothing and is not remembered. */
+  {
+    g_autofree char *before = g_strdup (lab_client_get_counter_url (lab_window_get_client (window)));
+    g_autofree char *saved = NULL;
+
+    connect_window_to (window, "my teacher's computer");
+    g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, before);
+    g_assert_true (button_usable (window, "win.plus"));
+    saved = g_settings_get_string (lab_application_get_settings (app), "client-url");
+    g_assert_cmpstr (saved, ==, "");
+  }
+
   /* Another kind of server: one connection, for the counter only. */
   connect_window_to (window, other_url);
   assert_shows_value (window, "41");

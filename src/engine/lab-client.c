@@ -1494,3 +1494,19 @@ lab_client_get_untrusted_certificate (LabClient            *self,
 
   return self->untrusted_certificate;
 }
+
+/**
+ * lab_client_check_url:
+ * @url: what a person typed
+ *
+ * Returns: %TRUE if the client can connect to @url; otherwise %FALSE with
+ * @error saying, in words, what a WebSocket address looks like
+ */
+gboolean
+lab_client_check_url (const char  *url,
+                      GError     **error)
+{
+  g_autoptr(GUri) uri = parse_url (url, error);
+
+  return uri != NULL;
+}

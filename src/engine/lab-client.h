@@ -24,6 +24,8 @@ GType lab_client_state_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (LabClient, lab_client, LAB, CLIENT, GObject)
 
+gboolean        lab_client_check_url       (const char  *url,
+                                            GError     **error);
 LabClient      *lab_client_new             (const char *counter_url,
                                             const char *time_url);
 const char     *lab_client_get_counter_url (LabClient  *self);
