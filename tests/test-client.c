@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "lab-client.h"
 #include "lab-client-private.h"
 #include "lab-test-utils.h"
@@ -904,6 +906,102 @@ test_dispose_while_busy (void)
   lab_test_run_for (200);
 }
 
+/* A server that completes the handshake and then never answers: a laptop
+ * closed, a phone gone from the Wi-Fi. It runs in a thread of its own. */
+static gboolean
+black_hole_cb (GThreadedSocketService *service,
+               GSocketConnection      *connection,
+               GObject                *source_object,
+               gpointer                user_data)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GString) request = g_string_new (NULL);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
+  g_autofree char *key = NULL;
+  g_autofree char *accept = NULL;
+  g_autofree char *response = NULL;
+  guint8 digest[20];
+  gsize digest_length = sizeof digest;
+  char buffer[1024];
+  const char *line;
+
+  while (strstr (request->str, "\r\n\r\n") == NULL)
+    {
+      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        return TRUE;
+      g_string_append_len (request, buffer, n);
+    }
+
+  line = strstr (request->str, "Sec-WebSocket-Key: ");
+  g_assert_nonnull (line);
+  key = g_strndup (line + strlen ("Sec-WebSocket-Key: "), strcspn (line + strlen ("Sec-WebSocket-Key: "), "\r"));
+  g_checksum_update (checksum, (const guchar *) key, -1);
+  g_checksum_update (checksum, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
+  g_checksum_get_digest (checksum, digest, &digest_length);
+  accept = g_base64_encode (digest, digest_length);
+  response = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
+                              "Upgrade: websocket\r\n"
+                              "Connection: Upgrade\r\n"
+                              "Sec-WebSocket-Accept: %s\r\n\r\n", accept);
+  g_output_stream_write_all (output, response, strlen (response), NULL, NULL, NULL);
+
+  /* Reads the pings, answers nothing, until the client gives up. */
+  while (g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+
+  return TRUE;
+}
+
+static gboolean
+stopped_answering (gpointer data)
+{
+  return lab_client_get_state (data) == LAB_CLIENT_STATE_WAITING_TO_RECONNECT;
+}
+
+static gboolean
+connected_or_waiting (gpointer data)
+{
+  return lab_client_get_state (data) != LAB_CLIENT_STATE_CONNECTING &&
+         lab_client_get_state (data) != LAB_CLIENT_STATE_DISCONNECTED;
+}
+
+static void
+test_silent_server (void)
+{
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (2);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(LabClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "run", G_CALLBACK (black_hole_cb), NULL);
+  g_socket_service_start (service);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  client = lab_client_new (url, NULL);
+  lab_client_set_keepalive_interval (client, 1);
+  lab_client_connect (client);
+
+  g_assert_true (lab_test_wait_until (connected_or_waiting, client, LAB_TEST_TIMEOUT_MS));
+  g_assert_cmpint (lab_client_get_state (client), ==, LAB_CLIENT_STATE_CONNECTED);
+
+  /* Three silent intervals later it says so and tries again. */
+  g_assert_true (lab_test_wait_until (stopped_answering, client, LAB_TEST_TIMEOUT_MS));
+  g_assert_cmpstr (lab_client_get_last_error (client), ==, "The server stopped answering");
+
+  lab_client_disconnect (client);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -928,6 +1026,7 @@ main (int   argc,
   g_test_add_func ("/client/no-time-url", test_no_time_url);
   g_test_add_func ("/client/time-reconnects", test_time_reconnects);
   g_test_add_func ("/client/dispose-while-busy", test_dispose_while_busy);
+  g_test_add_func ("/client/silent-server", test_silent_server);
 
   return g_test_run ();
 }

@@ -30,6 +30,11 @@
 #define LAB_CLIENT_TIMESTAMP_MAX_CHARS 120
 /* A handshake stuck this long will not finish: better to fail and try again. */
 #define LAB_CLIENT_HANDSHAKE_TIMEOUT_S 10
+/* A ping this often, and a server silent for this many intervals is gone: a
+ * phone leaving the Wi-Fi never closes its connections (libsoup 3.2 has no
+ * pong timeout of its own). */
+#define LAB_CLIENT_KEEPALIVE_DEFAULT_S 15
+#define LAB_CLIENT_SILENT_INTERVALS 3
 
 typedef struct
 {
@@ -42,6 +47,8 @@ typedef struct
   gint64                   retry_at;     /* monotonic time of the next try */
   guint                    retry_source;
   guint                    failures;     /* since a connection last worked */
+  gint64                   last_heard;   /* monotonic time of the last message or pong */
+  guint                    watchdog_source;
   guint                    got_message : 1;
 } Channel;
 
@@ -77,6 +84,8 @@ struct _LabClient
   GTlsCertificate  *untrusted_certificate;  /* waiting for the user's word */
   GTlsCertificateFlags untrusted_errors;
   char             *untrusted_peer;
+
+  guint             keepalive_interval;
 
   LabClientState    state;
   guint             retry_in;
@@ -464,6 +473,7 @@ channel_stop (LabClient *self,
     }
 
   g_clear_handle_id (&channel->retry_source, g_source_remove);
+  g_clear_handle_id (&channel->watchdog_source, g_source_remove);
 
   if (channel->connection != NULL)
     {
@@ -595,6 +605,7 @@ connection_message_cb (LabClient               *self,
     return;
 
   hold = g_object_ref (self);
+  channel->last_heard = g_get_monotonic_time ();
 
   if (!channel->got_message)
     {
@@ -651,8 +662,42 @@ connection_closed_cb (LabClient               *self,
   g_signal_handlers_disconnect_by_data (connection, self);
   g_clear_object (&channel->connection);
   g_clear_error (&channel->failure);
+  g_clear_handle_id (&channel->watchdog_source, g_source_remove);
 
   channel_schedule_retry (self, channel, why);
+}
+
+static void
+connection_pong_cb (LabClient               *self,
+                    GBytes                  *message,
+                    SoupWebsocketConnection *connection)
+{
+  Channel *channel = find_channel (self, connection);
+
+  if (channel != NULL)
+    channel->last_heard = g_get_monotonic_time ();
+}
+
+/* The server answered neither pings nor anything else for a while: the
+ * connection is dead even though nothing closed it. */
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  Channel *channel = user_data;
+  g_autoptr(LabClient) self = g_object_ref (channel->client);
+  gint64 silent = g_get_monotonic_time () - channel->last_heard;
+
+  if (silent < (gint64) self->keepalive_interval * LAB_CLIENT_SILENT_INTERVALS * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  channel->watchdog_source = 0;
+  g_signal_handlers_disconnect_by_data (channel->connection, self);
+  release_connection (g_steal_pointer (&channel->connection));
+  g_clear_error (&channel->failure);
+
+  channel_schedule_retry (self, channel, _("The server stopped answering"));
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -669,6 +714,15 @@ channel_opened (LabClient               *self,
                            G_CALLBACK (connection_error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "pong",
+                           G_CALLBACK (connection_pong_cb), self, G_CONNECT_SWAPPED);
+
+  if (self->keepalive_interval > 0)
+    {
+      channel->last_heard = g_get_monotonic_time ();
+      soup_websocket_connection_set_keepalive_interval (connection, self->keepalive_interval);
+      channel->watchdog_source = g_timeout_add_seconds (self->keepalive_interval, watchdog_cb, channel);
+    }
 
   g_debug ("%s: connected to %s", channel->name, channel->url);
 
@@ -1117,6 +1171,7 @@ lab_client_init (LabClient *self)
   self->timestamps = lab_timestamp_list_new (LAB_CLIENT_TIMESTAMPS_CAPACITY);
   self->state = LAB_CLIENT_STATE_DISCONNECTED;
   self->trust_mode = LAB_TRUST_SYSTEM;
+  self->keepalive_interval = LAB_CLIENT_KEEPALIVE_DEFAULT_S;
   self->trusted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->counter.client = self;
@@ -1509,4 +1564,20 @@ lab_client_check_url (const char  *url,
   g_autoptr(GUri) uri = parse_url (url, error);
 
   return uri != NULL;
+}
+
+/**
+ * lab_client_set_keepalive_interval:
+ * @seconds: how often to ping the server; 0 for never
+ *
+ * A server silent for three intervals counts as gone, and the client
+ * reconnects. Applies to the next connections.
+ */
+void
+lab_client_set_keepalive_interval (LabClient *self,
+                                   guint      seconds)
+{
+  g_return_if_fail (LAB_IS_CLIENT (self));
+
+  self->keepalive_interval = seconds;
 }

@@ -45,6 +45,9 @@ guint           lab_client_get_users       (LabClient  *self);
 guint           lab_client_get_retry_in    (LabClient  *self);
 const char     *lab_client_get_last_error  (LabClient  *self);
 GListModel     *lab_client_get_timestamps  (LabClient  *self);
+void            lab_client_set_keepalive_interval
+                                           (LabClient    *self,
+                                            guint         seconds);
 void            lab_client_set_trust       (LabClient    *self,
                                             LabTrustMode  mode,
                                             GTlsDatabase *database);
