@@ -259,16 +259,14 @@ count_connection_cb (SoupServer              *server,
                      SoupWebsocketConnection *connection,
                      gpointer                 user_data)
 {
-  guint *connections = user_data;
+  GPtrArray *connections = user_data;
 
-  (*connections)++;
-  g_object_set_data_full (G_OBJECT (server), g_strdup_printf ("connection-%u", *connections),
-                          g_object_ref (connection), g_object_unref);
+  g_ptr_array_add (connections, g_object_ref (connection));
   soup_websocket_connection_send_text (connection, "{\"type\":\"state\",\"value\":41}");
 }
 
 static SoupServer *other_server;
-static guint other_connections;
+static GPtrArray *other_connections;
 static LabServer *other_lab;
 
 static void
@@ -313,7 +311,7 @@ custom_urls_get_time_only_from_a_lab (LabApplication *app)
   connect_window_to (window, other_url);
   assert_shows_value (window, "41");
   lab_test_run_for (500);
-  g_assert_cmpuint (other_connections, ==, 1);
+  g_assert_cmpuint (other_connections->len, ==, 1);
   g_assert_null (lab_client_get_time_url (lab_window_get_client (window)));
 
   /* Another WebSocket Lab: its time stream too. */
@@ -330,8 +328,8 @@ test_custom_urls_get_time_only_from_a_lab (void)
   g_autoptr(GError) error = NULL;
 
   other_server = soup_server_new (NULL, NULL);
-  other_connections = 0;
-  soup_server_add_websocket_handler (other_server, NULL, NULL, NULL, count_connection_cb, &other_connections, NULL);
+  other_connections = g_ptr_array_new_with_free_func (g_object_unref);
+  soup_server_add_websocket_handler (other_server, NULL, NULL, NULL, count_connection_cb, other_connections, NULL);
   soup_server_listen_local (other_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   other_lab = lab_test_server_new_started ();
@@ -342,6 +340,7 @@ test_custom_urls_get_time_only_from_a_lab (void)
   lab_test_run_for (50);
   g_clear_object (&other_lab);
   g_clear_object (&other_server);
+  g_clear_pointer (&other_connections, g_ptr_array_unref);
 }
 
 static GtkWidget *
