@@ -178,6 +178,15 @@ update_timestamps_page (LabClientPane *self)
 }
 
 static void
+update_everything (LabClientPane *self)
+{
+  update_status (self);
+  update_value (self);
+  update_users (self);
+  update_timestamps_page (self);
+}
+
+static void
 client_notify_cb (LabClientPane *self,
                   GParamSpec    *pspec,
                   LabClient     *client)
@@ -309,10 +318,7 @@ lab_client_pane_init (LabClientPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  update_status (self);
-  update_value (self);
-  update_users (self);
-  update_timestamps_page (self);
+  update_everything (self);
 }
 
 LabClient *
@@ -354,10 +360,7 @@ lab_client_pane_set_client (LabClientPane *self,
                                create_timestamp_row, NULL, NULL);
     }
 
-  update_status (self);
-  update_value (self);
-  update_users (self);
-  update_timestamps_page (self);
+  update_everything (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }

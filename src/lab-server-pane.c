@@ -291,6 +291,15 @@ factory_new (GCallback bind)
 }
 
 static void
+update_everything (LabServerPane *self)
+{
+  update_problem (self);
+  update_addresses (self);
+  update_counter (self);
+  update_peers_page (self);
+}
+
+static void
 server_notify_cb (LabServerPane *self)
 {
   update_addresses (self);
@@ -407,10 +416,7 @@ lab_server_pane_init (LabServerPane *self)
 
   gtk_list_view_set_factory (self->peers_view, peer_factory);
 
-  update_problem (self);
-  update_addresses (self);
-  update_counter (self);
-  update_peers_page (self);
+  update_everything (self);
 }
 
 LabApplication *
@@ -483,10 +489,7 @@ lab_server_pane_set_application (LabServerPane  *self,
       gtk_list_view_set_model (self->peers_view, GTK_SELECTION_MODEL (peers));
     }
 
-  update_problem (self);
-  update_addresses (self);
-  update_counter (self);
-  update_peers_page (self);
+  update_everything (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLICATION]);
 }
