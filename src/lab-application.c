@@ -560,6 +560,19 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Without its schema GSettings aborts the process: say what is missing instead. */
+static gboolean
+settings_schema_is_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+
+  return schema != NULL;
+}
+
 static int
 lab_application_handle_local_options (GApplication *app,
                                       GVariantDict *options_dict)
@@ -577,6 +590,19 @@ lab_application_handle_local_options (GApplication *app,
     {
       g_printerr ("websocket-lab: %s\n", error->message);
       return 2;
+    }
+
+  if (!settings_schema_is_installed ())
+    {
+      g_printerr (_("websocket-lab: the settings schema “%s” is not installed, so the window "
+                    "cannot open.\n"
+                    "Install the app (“meson install”), or start it from its source folder with "
+                    "build-aux/run-app.sh, which installs it into the folder itself; or point "
+                    "GSETTINGS_SCHEMA_DIR at a folder holding its compiled schema "
+                    "(glib-compile-schemas data/).\n"
+                    "websocket-lab --headless needs no settings and runs as it is.\n"),
+                  SCHEMA_ID);
+      return 1;
     }
 
   return -1;

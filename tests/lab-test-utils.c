@@ -485,9 +485,10 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-LabTestProcess *
-lab_test_process_spawn (const char * const *argv,
-                        const char         *stdin_text)
+static LabTestProcess *
+process_spawn (const char * const *argv,
+               const char * const *environment,
+               const char         *stdin_text)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
@@ -500,9 +501,15 @@ lab_test_process_spawn (const char * const *argv,
   launcher = g_subprocess_launcher_new (flags);
   /* Should this test die mid-way, its children die with it and free their ports. */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  /* The server and the peers need no display: prove it by giving them none. */
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+
+  if (environment != NULL)
+    g_subprocess_launcher_set_environ (launcher, (char **) environment);
+  else
+    {
+      /* The server and the peers need no display: prove it by giving them none. */
+      g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+      g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+    }
   g_subprocess_launcher_setenv (launcher, "PYTHONUNBUFFERED", "1", TRUE);
 
   process->subprocess = g_subprocess_launcher_spawnv (launcher, argv, &error);
@@ -524,6 +531,28 @@ lab_test_process_spawn (const char * const *argv,
   g_subprocess_wait_async (process->subprocess, process->cancellable, exited_cb, process);
 
   return process;
+}
+
+/* A child with no display, in this test's environment otherwise. */
+LabTestProcess *
+lab_test_process_spawn (const char * const *argv,
+                        const char         *stdin_text)
+{
+  return process_spawn (argv, NULL, stdin_text);
+}
+
+/* A child with exactly @environment (a display too, if it holds one). */
+LabTestProcess *
+lab_test_process_spawn_in (const char * const *argv,
+                           const char * const *environment)
+{
+  return process_spawn (argv, environment, NULL);
+}
+
+gboolean
+lab_test_process_has_exited (LabTestProcess *process)
+{
+  return process->exited;
 }
 
 typedef struct

@@ -51,6 +51,9 @@ typedef struct _LabTestProcess LabTestProcess;
 
 LabTestProcess          *lab_test_process_spawn      (const char * const       *argv,
                                                       const char               *stdin_text);
+LabTestProcess          *lab_test_process_spawn_in   (const char * const       *argv,
+                                                      const char * const       *environment);
+gboolean                 lab_test_process_has_exited (LabTestProcess           *process);
 const char              *lab_test_process_wait_line  (LabTestProcess           *process,
                                                       const char               *substring);
 gboolean                 lab_test_process_has_line   (LabTestProcess           *process,
