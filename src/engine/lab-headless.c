@@ -106,10 +106,20 @@ lab_headless_main (int    argc,
   g_signal_connect (lab_server_get_event_log (server), "items-changed",
                     G_CALLBACK (print_events_cb), NULL);
 
+  loop = g_main_loop_new (NULL, FALSE);
+  headless.loop = loop;
+  headless.server = server;
+
+  /* Before the first line: whoever reads "Listening on" may stop the server at once. */
+  sigint_source = g_unix_signal_add (SIGINT, quit_signal_cb, &headless);
+  sigterm_source = g_unix_signal_add (SIGTERM, quit_signal_cb, &headless);
+
   if (!lab_options_apply (&options, server, &error) ||
       !lab_server_start (server, &error))
     {
       g_printerr ("websocket-lab: %s\n", error->message);
+      g_source_remove (sigint_source);
+      g_source_remove (sigterm_source);
       lab_options_clear (&options);
       return 1;
     }
@@ -124,13 +134,6 @@ lab_headless_main (int    argc,
                summary->subject, summary->names, expires, summary->fingerprint);
       fflush (stdout);
     }
-
-  loop = g_main_loop_new (NULL, FALSE);
-  headless.loop = loop;
-  headless.server = server;
-
-  sigint_source = g_unix_signal_add (SIGINT, quit_signal_cb, &headless);
-  sigterm_source = g_unix_signal_add (SIGTERM, quit_signal_cb, &headless);
 
   g_main_loop_run (loop);
 
