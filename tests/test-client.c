@@ -5,8 +5,8 @@
 
 #include "lab-client.h"
 #include "lab-client-private.h"
+#include "lab-timestamp.h"
 #include "lab-test-utils.h"
-#include "lab-timestamp-list.h"
 
 /* LabClient against a real LabServer on an ephemeral loopback port, in this
  * process and on this main loop: what a person using the client pane sees. */
@@ -142,49 +142,6 @@ unused_port (void)
 }
 
 /* Units */
-
-static void
-count_changes_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  gpointer    user_data)
-{
-  guint *max_items = user_data;
-
-  *max_items = MAX (*max_items, g_list_model_get_n_items (model));
-}
-
-static void
-test_timestamp_list (void)
-{
-  g_autoptr(LabTimestampList) list = lab_timestamp_list_new (100);
-  g_autoptr(LabTimestamp) newest = NULL;
-  g_autoptr(LabTimestamp) oldest = NULL;
-  guint max_items = 0;
-
-  g_signal_connect (list, "items-changed", G_CALLBACK (count_changes_cb), &max_items);
-
-  for (guint i = 0; i < 150; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("line %u", i);
-
-      lab_timestamp_list_prepend (list, text);
-    }
-
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
-  g_assert_cmpuint (max_items, ==, 100);
-  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == LAB_TYPE_TIMESTAMP);
-
-  newest = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  oldest = g_list_model_get_item (G_LIST_MODEL (list), 99);
-  g_assert_cmpstr (lab_timestamp_get_text (newest), ==, "line 149");
-  g_assert_cmpstr (lab_timestamp_get_text (oldest), ==, "line 50");
-  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 100));
-
-  lab_timestamp_list_clear (list);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
-}
 
 static void
 test_backoff (void)
@@ -1008,7 +965,6 @@ main (int   argc,
 {
   lab_test_init (&argc, &argv);
 
-  g_test_add_func ("/client/timestamp-list", test_timestamp_list);
   g_test_add_func ("/client/backoff", test_backoff);
   g_test_add_func ("/client/connect", test_connect);
   g_test_add_func ("/client/plus-minus", test_plus_minus);

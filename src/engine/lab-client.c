@@ -8,7 +8,8 @@
 
 #include "lab-client-private.h"
 #include "lab-protocol.h"
-#include "lab-timestamp-list.h"
+#include "lab-bounded-list.h"
+#include "lab-timestamp.h"
 #include "lab-tls.h"
 
 /* A client of the counter and, optionally, of the time stream: two WebSocket
@@ -69,7 +70,7 @@ struct _LabClient
   GObject           parent_instance;
 
   SoupSession      *session;
-  LabTimestampList *timestamps;
+  LabBoundedList   *timestamps;
   Channel           counter;
   Channel           time;
   char             *last_error;
@@ -587,7 +588,11 @@ time_message (LabClient  *self,
       line = g_strconcat (start, "…", NULL);
     }
 
-  lab_timestamp_list_prepend (self->timestamps, line);
+  {
+    g_autoptr(LabTimestamp) timestamp = lab_timestamp_new (line);
+
+    lab_bounded_list_add (self->timestamps, timestamp);
+  }
 }
 
 static void
@@ -1168,7 +1173,8 @@ lab_client_init (LabClient *self)
   self->session = g_object_new (SOUP_TYPE_SESSION,
                                 "timeout", LAB_CLIENT_HANDSHAKE_TIMEOUT_S,
                                 NULL);
-  self->timestamps = lab_timestamp_list_new (LAB_CLIENT_TIMESTAMPS_CAPACITY);
+  self->timestamps = lab_bounded_list_new (LAB_TYPE_TIMESTAMP, LAB_CLIENT_TIMESTAMPS_CAPACITY,
+                                          LAB_BOUNDED_LIST_NEWEST_FIRST);
   self->state = LAB_CLIENT_STATE_DISCONNECTED;
   self->trust_mode = LAB_TRUST_SYSTEM;
   self->keepalive_interval = LAB_CLIENT_KEEPALIVE_DEFAULT_S;

@@ -58,7 +58,7 @@ struct _LabServer
   GObject          parent_instance;
 
   LabCounter      *counter;
-  LabEventLog     *event_log;
+  LabBoundedList  *event_log;
   GListStore      *peers;
   GPtrArray       *listeners;
   GTlsCertificate *tls_certificate;
@@ -111,7 +111,7 @@ static void
 log_event (LabServer *self,
            LabEvent  *event)
 {
-  lab_event_log_append (self->event_log, event);
+  lab_bounded_list_add (self->event_log, event);
   g_object_unref (event);
 }
 
@@ -885,7 +885,7 @@ lab_server_class_init (LabServerClass *klass)
 
   properties[PROP_EVENT_LOG] =
     g_param_spec_object ("event-log", NULL, NULL,
-                         LAB_TYPE_EVENT_LOG,
+                         LAB_TYPE_BOUNDED_LIST,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_PEERS] =
@@ -929,7 +929,8 @@ static void
 lab_server_init (LabServer *self)
 {
   self->counter = lab_counter_new ();
-  self->event_log = lab_event_log_new (LAB_EVENT_LOG_CAPACITY);
+  self->event_log = lab_bounded_list_new (LAB_TYPE_EVENT, LAB_EVENT_LOG_CAPACITY,
+                                         LAB_BOUNDED_LIST_OLDEST_FIRST);
   self->peers = g_list_store_new (LAB_TYPE_PEER);
   self->listeners = g_ptr_array_new_with_free_func (listener_free);
   self->counter_peers = g_ptr_array_new ();
@@ -1218,7 +1219,7 @@ lab_server_get_peers (LabServer *self)
   return G_LIST_MODEL (self->peers);
 }
 
-LabEventLog *
+LabBoundedList *
 lab_server_get_event_log (LabServer *self)
 {
   g_return_val_if_fail (LAB_IS_SERVER (self), NULL);

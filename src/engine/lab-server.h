@@ -4,7 +4,8 @@
 #include <gio/gio.h>
 
 #include "lab-counter.h"
-#include "lab-event-log.h"
+#include "lab-bounded-list.h"
+#include "lab-event.h"
 #include "lab-types.h"
 
 G_BEGIN_DECLS
@@ -54,7 +55,7 @@ void             lab_server_set_tls_certificate   (LabServer            *self,
 char           **lab_server_dup_urls              (LabServer            *self);
 LabCounter      *lab_server_get_counter           (LabServer            *self);
 GListModel      *lab_server_get_peers             (LabServer            *self);
-LabEventLog     *lab_server_get_event_log         (LabServer            *self);
+LabBoundedList  *lab_server_get_event_log         (LabServer            *self);
 double           lab_server_get_time_interval_max (LabServer            *self);
 void             lab_server_set_time_interval_max (LabServer            *self,
                                                    double                seconds);

@@ -8,7 +8,6 @@ G_BEGIN_DECLS
 typedef struct _LabClient        LabClient;
 typedef struct _LabCounter       LabCounter;
 typedef struct _LabEvent         LabEvent;
-typedef struct _LabEventLog      LabEventLog;
 typedef struct _LabPeer          LabPeer;
 typedef struct _LabServer        LabServer;
 
