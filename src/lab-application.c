@@ -8,47 +8,26 @@
 #include "lab-application.h"
 #include "lab-options.h"
 #include "lab-preferences-window.h"
-#include "lab-probe.h"
-#include "lab-tls.h"
 #include "lab-window.h"
 
 /* One server per process, shared by every window; each window has its own
- * client. When the preferred port belongs to another WebSocket Lab, this one
- * serves on the next free port and its windows join the other's counter. */
+ * client. The server's supervisor (in the engine) keeps it serving; this
+ * reads the settings and the command line into its configuration, tells the
+ * user when new settings cannot apply, and holds the application's actions. */
 
-/* How far past the preferred port to look for a free one. */
-#define PORT_SEARCH_SPAN 50
-/* How often to check that the WebSocket Lab this one joined is still there. */
-#define JOINED_CHECK_SECONDS 5
 /* Typing a port number digit by digit should restart the server once. */
 #define APPLY_SETTINGS_DELAY_MS 400
 
-/* What the server is asked to be; applied all at once or not at all. */
-typedef struct
-{
-  guint            port;
-  gboolean         allow_lan;
-  gboolean         classic_ports;
-  GTlsCertificate *certificate;
-} ServerConfig;
-
 struct _LabApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication       parent_instance;
 
-  LabServer      *server;
-  GSettings      *settings;
-  GCancellable   *cancellable;
-  LabOptions      options;
+  LabServerSupervisor *supervisor;
+  GSettings           *settings;
+  GCancellable        *cancellable;
+  LabOptions           options;
 
-  char           *server_problem;
-  char           *default_client_url;
-  char           *joined_notice;
-  guint           preferred_port;
-  guint           apply_source;
-  guint           joined_check_source;
-  guint           port_conflict : 1;
-  guint           checking_joined : 1;
+  guint                apply_source;
 };
 
 enum {
@@ -56,51 +35,14 @@ enum {
   N_SIGNALS
 };
 
-enum {
-  PROP_0,
-  PROP_DEFAULT_CLIENT_URL,
-  PROP_JOINED_NOTICE,
-  PROP_PORT_CONFLICT,
-  PROP_SERVER_PROBLEM,
-  N_PROPS
-};
-
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void
-set_string (LabApplication  *self,
-            char           **field,
-            const char      *value,
-            int              prop_id)
+static LabServer *
+get_server (LabApplication *self)
 {
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-}
-
-static void
-set_port_conflict (LabApplication *self,
-                   gboolean        conflict)
-{
-  if (self->port_conflict == !!conflict)
-    return;
-
-  self->port_conflict = !!conflict;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT_CONFLICT]);
-}
-
-static char *
-own_counter_url (LabApplication *self)
-{
-  return g_strdup_printf ("%s://127.0.0.1:%u/",
-                          lab_server_get_tls_certificate (self->server) ? "wss" : "ws",
-                          lab_server_get_bound_port (self->server));
+  return lab_server_supervisor_get_server (self->supervisor);
 }
 
 static void
@@ -109,165 +51,7 @@ sync_server_running_action (LabApplication *self)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "server-running");
 
   g_simple_action_set_state (G_SIMPLE_ACTION (action),
-                             g_variant_new_boolean (lab_server_get_running (self->server)));
-}
-
-/* Tries ports after the preferred one; returns whether one worked. */
-static gboolean
-start_on_next_free_port (LabApplication  *self,
-                         GError         **error)
-{
-  for (guint port = self->preferred_port + 1;
-       port <= MIN (self->preferred_port + PORT_SEARCH_SPAN, G_MAXUINT16);
-       port++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      lab_server_set_port (self->server, port);
-      if (lab_server_start (self->server, &local_error))
-        return TRUE;
-
-      /* Only the main port moves; a classic port in use is not helped by that. */
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-               _("No free port between %u and %u"),
-               self->preferred_port + 1, self->preferred_port + PORT_SEARCH_SPAN);
-  return FALSE;
-}
-
-static void
-server_started (LabApplication *self)
-{
-  g_autofree char *url = own_counter_url (self);
-
-  set_port_conflict (self, FALSE);
-  set_string (self, &self->server_problem, NULL, PROP_SERVER_PROBLEM);
-  if (self->joined_notice == NULL)
-    set_string (self, &self->default_client_url, url, PROP_DEFAULT_CLIENT_URL);
-  sync_server_running_action (self);
-}
-
-static void
-joined_checked_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(LabApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-
-  self->checking_joined = FALSE;
-
-  if (lab_probe_websocket_lab_finish (result, NULL, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      self->joined_notice == NULL)
-    return;
-
-  /* The other one is gone: the windows come back to this app's server. */
-  g_clear_handle_id (&self->joined_check_source, g_source_remove);
-  set_string (self, &self->joined_notice, NULL, PROP_JOINED_NOTICE);
-  if (lab_server_get_running (self->server))
-    {
-      url = own_counter_url (self);
-      set_string (self, &self->default_client_url, url, PROP_DEFAULT_CLIENT_URL);
-    }
-}
-
-static gboolean
-check_joined_cb (gpointer user_data)
-{
-  LabApplication *self = user_data;
-  g_autofree char *url = NULL;
-
-  if (self->joined_notice == NULL)
-    {
-      self->joined_check_source = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  if (!self->checking_joined)
-    {
-      self->checking_joined = TRUE;
-      url = g_strdup_printf ("ws://127.0.0.1:%u/", self->preferred_port);
-      lab_probe_websocket_lab_async (url, self->cancellable, joined_checked_cb, g_object_ref (self));
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-probe_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(LabApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *problem = NULL;
-  gboolean tls = FALSE;
-
-  if (lab_probe_websocket_lab_finish (result, &tls, &error))
-    {
-      g_autofree char *existing = g_strdup_printf ("%s://127.0.0.1:%u/", tls ? "wss" : "ws",
-                                                   self->preferred_port);
-      g_autofree char *notice = NULL;
-
-      if (!start_on_next_free_port (self, &error))
-        {
-          set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
-          return;
-        }
-
-      notice = g_strdup_printf (_("WebSocket Lab is already serving port %u: this window joins it, "
-                                  "and this app serves port %u"),
-                                self->preferred_port, lab_server_get_bound_port (self->server));
-      set_string (self, &self->joined_notice, notice, PROP_JOINED_NOTICE);
-      set_string (self, &self->default_client_url, existing, PROP_DEFAULT_CLIENT_URL);
-      server_started (self);
-
-      g_clear_handle_id (&self->joined_check_source, g_source_remove);
-      self->joined_check_source = g_timeout_add_seconds (JOINED_CHECK_SECONDS, check_joined_cb, self);
-      return;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  problem = g_strdup_printf (_("Port %u is used by another program"), self->preferred_port);
-  set_string (self, &self->server_problem, problem, PROP_SERVER_PROBLEM);
-  set_port_conflict (self, TRUE);
-}
-
-static void
-start_server (LabApplication *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  lab_server_set_port (self->server, self->preferred_port);
-
-  if (lab_server_start (self->server, &error))
-    {
-      server_started (self);
-      return;
-    }
-
-  sync_server_running_action (self);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) && self->preferred_port != 0)
-    {
-      /* Ours or someone else's? Ask before deciding. */
-      g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/", self->preferred_port);
-
-      lab_probe_websocket_lab_async (url, self->cancellable, probe_cb, g_object_ref (self));
-      return;
-    }
-
-  set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+                             g_variant_new_boolean (lab_server_get_running (get_server (self))));
 }
 
 static void
@@ -289,161 +73,48 @@ report_settings_error (LabApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Reads the server's part of the settings; FALSE with @error when the
- * certificate does not load (the rest of @config is filled in all the same). */
-static gboolean
-read_server_config (LabApplication  *self,
-                    ServerConfig    *config,
-                    GError         **error)
+/* The server's part of the settings, and the command line over it for this run. */
+static LabServerConfig *
+read_server_config (LabApplication *self)
 {
+  LabServerConfig *config = lab_server_config_new ();
   guint16 port;
 
   g_settings_get (self->settings, "port", "q", &port);
-  /* A port given on the command line holds for this run, until the user
-   * picks another in Preferences. */
-  config->port = self->options.port != -1 ? (guint) self->options.port : port;
-  config->allow_lan = self->options.lan || g_settings_get_boolean (self->settings, "allow-lan");
-  config->classic_ports = self->options.classic_ports ||
-                          g_settings_get_boolean (self->settings, "classic-ports");
-  config->certificate = NULL;
+  config->port = port;
+  config->allow_lan = g_settings_get_boolean (self->settings, "allow-lan");
+  config->classic_ports = g_settings_get_boolean (self->settings, "classic-ports");
+  config->tls = g_settings_get_boolean (self->settings, "tls-enabled");
+  config->certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
+  config->key_file = g_settings_get_string (self->settings, "tls-key-file");
 
-  if (self->options.tls_cert != NULL)
-    {
-      config->certificate = lab_tls_load (self->options.tls_cert, self->options.tls_key, error);
-      return config->certificate != NULL;
-    }
+  lab_options_apply_to_config (&self->options, config);
 
-  if (g_settings_get_boolean (self->settings, "tls-enabled"))
-    {
-      g_autofree char *certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
-      g_autofree char *key_file = g_settings_get_string (self->settings, "tls-key-file");
-
-      if (*certificate_file == '\0')
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("TLS needs a certificate: choose one, or generate a self-signed one"));
-          return FALSE;
-        }
-
-      if (!(config->certificate = lab_tls_load (certificate_file, key_file, error)))
-        return FALSE;
-    }
-
-  return TRUE;
+  return config;
 }
 
 static void
-configure_server (LabApplication *self,
-                  ServerConfig   *config)
+applied_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  self->preferred_port = config->port;
-  lab_server_set_port (self->server, config->port);
-  lab_server_set_allow_lan (self->server, config->allow_lan);
-  lab_server_set_classic_ports (self->server, config->classic_ports);
-  lab_server_set_tls_certificate (self->server, config->certificate);
-}
-
-static gboolean
-same_config (LabApplication *self,
-             ServerConfig   *config)
-{
-  GTlsCertificate *current = lab_server_get_tls_certificate (self->server);
-
-  return self->preferred_port == config->port &&
-         lab_server_get_allow_lan (self->server) == config->allow_lan &&
-         lab_server_get_classic_ports (self->server) == config->classic_ports &&
-         ((current == NULL && config->certificate == NULL) ||
-          (current != NULL && config->certificate != NULL &&
-           g_tls_certificate_is_same (current, config->certificate)));
-}
-
-/* Restarts the listeners with the settings; on failure the previous
- * configuration keeps serving, and the user is told why. Clients reconnect
- * by themselves. */
-static void
-apply_server_settings (LabApplication *self)
-{
-  g_autoptr(GTlsCertificate) old_certificate = NULL;
+  g_autoptr(LabApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  ServerConfig config;
-  gboolean was_running;
-  gboolean port_changed;
-  gboolean old_allow_lan;
-  gboolean old_classic_ports;
-  guint old_preferred_port;
-  guint old_port;
-  guint old_bound_port;
 
-  if (!read_server_config (self, &config, &error))
-    {
-      report_settings_error (self, error->message);
-      return;
-    }
-
-  if (same_config (self, &config))
-    {
-      g_clear_object (&config.certificate);
-      return;
-    }
-
-  old_certificate = lab_server_get_tls_certificate (self->server)
-                    ? g_object_ref (lab_server_get_tls_certificate (self->server)) : NULL;
-  old_allow_lan = lab_server_get_allow_lan (self->server);
-  old_classic_ports = lab_server_get_classic_ports (self->server);
-  old_preferred_port = self->preferred_port;
-  old_port = lab_server_get_port (self->server);
-  old_bound_port = lab_server_get_bound_port (self->server);
-  port_changed = config.port != self->preferred_port;
-
-  was_running = lab_server_get_running (self->server);
-  lab_server_stop (self->server);
-  configure_server (self, &config);
-  g_clear_object (&config.certificate);
-
-  /* The same port preference keeps the port the server has (another one
-   * than preferred when that was taken, or the one "any free port" got):
-   * clients know that address. */
-  if (!port_changed && old_bound_port != 0)
-    lab_server_set_port (self->server, old_bound_port);
-
-  /* A server the user had stopped stays stopped, with the new settings. */
-  if (!was_running && self->server_problem == NULL)
-    return;
-
-  if (lab_server_start (self->server, &error))
-    {
-      /* A port of its own choosing: no longer next to another WebSocket Lab. */
-      if (port_changed)
-        set_string (self, &self->joined_notice, NULL, PROP_JOINED_NOTICE);
-      server_started (self);
-      return;
-    }
-
-  report_settings_error (self, error->message);
-
-  /* Back to what was serving. */
-  self->preferred_port = old_preferred_port;
-  lab_server_set_port (self->server, old_port);
-  lab_server_set_allow_lan (self->server, old_allow_lan);
-  lab_server_set_classic_ports (self->server, old_classic_ports);
-  lab_server_set_tls_certificate (self->server, old_certificate);
-
-  g_clear_error (&error);
-  if (was_running && lab_server_start (self->server, &error))
-    server_started (self);
-  else if (was_running)
-    set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
-
-  sync_server_running_action (self);
+  if (!lab_server_supervisor_apply_finish (LAB_SERVER_SUPERVISOR (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    report_settings_error (self, error->message);
 }
 
 static gboolean
 apply_settings_cb (gpointer user_data)
 {
   LabApplication *self = user_data;
+  g_autoptr(LabServerConfig) config = read_server_config (self);
 
   self->apply_source = 0;
-  apply_server_settings (self);
+  lab_server_supervisor_apply_async (self->supervisor, config, self->cancellable,
+                                     applied_cb, g_object_ref (self));
 
   return G_SOURCE_REMOVE;
 }
@@ -452,11 +123,22 @@ static void
 server_setting_changed_cb (LabApplication *self,
                            const char     *key)
 {
+  /* A port given on the command line holds for this run, until the user
+   * picks another in Preferences. */
   if (g_str_equal (key, "port"))
     self->options.port = -1;
 
   g_clear_handle_id (&self->apply_source, g_source_remove);
   self->apply_source = g_timeout_add (APPLY_SETTINGS_DELAY_MS, apply_settings_cb, self);
+}
+
+static void
+started_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  /* Whatever went wrong is the supervisor's :problem, which the windows show. */
+  lab_server_supervisor_start_finish (LAB_SERVER_SUPERVISOR (object), result, NULL);
 }
 
 static void
@@ -466,7 +148,7 @@ preferences_activated (GSimpleAction *action,
 {
   LabApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  LabPreferencesWindow *preferences = lab_preferences_window_new (self);
+  LabPreferencesWindow *preferences = lab_preferences_window_new (GTK_APPLICATION (self), self->settings);
 
   gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   gtk_window_present (GTK_WINDOW (preferences));
@@ -479,21 +161,7 @@ server_running_change_state (GSimpleAction *action,
 {
   LabApplication *self = user_data;
 
-  if (g_variant_get_boolean (value) == lab_server_get_running (self->server))
-    return;
-
-  if (g_variant_get_boolean (value))
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (lab_server_start (self->server, &error))
-        server_started (self);
-      else
-        set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
-    }
-  else
-    lab_server_stop (self->server);
-
+  lab_server_supervisor_set_running (self->supervisor, g_variant_get_boolean (value));
   sync_server_running_action (self);
 }
 
@@ -502,16 +170,7 @@ use_another_port_activated (GSimpleAction *action,
                             GVariant      *parameter,
                             gpointer       user_data)
 {
-  LabApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (lab_server_get_running (self->server))
-    return;
-
-  if (start_on_next_free_port (self, &error))
-    server_started (self);
-  else
-    set_string (self, &self->server_problem, error->message, PROP_SERVER_PROBLEM);
+  lab_server_supervisor_use_another_port (LAB_APPLICATION (user_data)->supervisor);
 }
 
 static void
@@ -521,7 +180,8 @@ new_window_activated (GSimpleAction *action,
 {
   LabApplication *self = user_data;
 
-  gtk_window_present (GTK_WINDOW (lab_window_new (self)));
+  gtk_window_present (GTK_WINDOW (lab_window_new (GTK_APPLICATION (self), self->supervisor,
+                                                  self->settings)));
 }
 
 static void
@@ -635,9 +295,8 @@ lab_application_startup (GApplication *app)
   static const char * const server_keys[] = {
     "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",
   };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *problem = NULL;
-  ServerConfig config;
+  g_autoptr(LabServerConfig) config = NULL;
+  g_autoptr(LabServer) server = NULL;
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
 
@@ -648,22 +307,11 @@ lab_application_startup (GApplication *app)
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (SCHEMA_ID);
-  self->server = lab_server_new ();
+  server = lab_server_new ();
+  self->supervisor = lab_server_supervisor_new (server, LAB_SUPERVISION_SHARE);
 
-  /* The settings, and the command line over them for this run. */
-  if (read_server_config (self, &config, &error))
-    {
-      configure_server (self, &config);
-      g_clear_object (&config.certificate);
-    }
-  else
-    {
-      /* Serve without TLS rather than not at all; the window says why. */
-      problem = g_strdup_printf (_("Serving without TLS: %s"), error->message);
-
-      g_clear_error (&error);
-      configure_server (self, &config);
-    }
+  g_signal_connect_object (server, "notify::running",
+                           G_CALLBACK (sync_server_running_action), self, G_CONNECT_SWAPPED);
 
   for (guint i = 0; i < G_N_ELEMENTS (server_keys); i++)
     {
@@ -673,10 +321,8 @@ lab_application_startup (GApplication *app)
                                G_CALLBACK (server_setting_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
-  start_server (self);
-
-  if (problem != NULL && lab_server_get_running (self->server))
-    set_string (self, &self->server_problem, problem, PROP_SERVER_PROBLEM);
+  config = read_server_config (self);
+  lab_server_supervisor_start_async (self->supervisor, config, self->cancellable, started_cb, NULL);
 }
 
 static void
@@ -686,7 +332,7 @@ lab_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (lab_window_new (self));
+    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (self), self->supervisor, self->settings));
 
   gtk_window_present (window);
 }
@@ -698,9 +344,8 @@ lab_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->apply_source, g_source_remove);
-  g_clear_handle_id (&self->joined_check_source, g_source_remove);
-  if (self->server != NULL)
-    lab_server_stop (self->server);
+  if (self->supervisor != NULL)
+    lab_server_supervisor_shutdown (self->supervisor);
 
   G_APPLICATION_CLASS (lab_application_parent_class)->shutdown (app);
 }
@@ -710,46 +355,12 @@ lab_application_finalize (GObject *object)
 {
   LabApplication *self = LAB_APPLICATION (object);
 
-  g_clear_object (&self->server);
+  g_clear_object (&self->supervisor);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->server_problem, g_free);
-  g_clear_pointer (&self->default_client_url, g_free);
-  g_clear_pointer (&self->joined_notice, g_free);
   lab_options_clear (&self->options);
 
   G_OBJECT_CLASS (lab_application_parent_class)->finalize (object);
-}
-
-static void
-lab_application_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  LabApplication *self = LAB_APPLICATION (object);
-
-  switch (prop_id)
-    {
-    case PROP_DEFAULT_CLIENT_URL:
-      g_value_set_string (value, self->default_client_url);
-      break;
-
-    case PROP_JOINED_NOTICE:
-      g_value_set_string (value, self->joined_notice);
-      break;
-
-    case PROP_PORT_CONFLICT:
-      g_value_set_boolean (value, self->port_conflict);
-      break;
-
-    case PROP_SERVER_PROBLEM:
-      g_value_set_string (value, self->server_problem);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -759,38 +370,11 @@ lab_application_class_init (LabApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = lab_application_finalize;
-  object_class->get_property = lab_application_get_property;
 
   app_class->handle_local_options = lab_application_handle_local_options;
   app_class->startup = lab_application_startup;
   app_class->activate = lab_application_activate;
   app_class->shutdown = lab_application_shutdown;
-
-  /* Where a new window's client connects unless the user chose a URL. */
-  properties[PROP_DEFAULT_CLIENT_URL] =
-    g_param_spec_string ("default-client-url", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  /* Set when this app joined another WebSocket Lab's counter, in words. */
-  properties[PROP_JOINED_NOTICE] =
-    g_param_spec_string ("joined-notice", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  /* Another program holds the preferred port: "Use Another Port" helps. */
-  properties[PROP_PORT_CONFLICT] =
-    g_param_spec_boolean ("port-conflict", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  /* Why the server is not running, in words, or NULL. */
-  properties[PROP_SERVER_PROBLEM] =
-    g_param_spec_string ("server-problem", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * LabApplication::settings-error:
@@ -827,11 +411,11 @@ lab_application_new (void)
                        NULL);
 }
 
-LabServer *
-lab_application_get_server (LabApplication *self)
+LabServerSupervisor *
+lab_application_get_supervisor (LabApplication *self)
 {
   g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
-  return self->server;
+  return self->supervisor;
 }
 
 GSettings *
@@ -839,32 +423,4 @@ lab_application_get_settings (LabApplication *self)
 {
   g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
   return self->settings;
-}
-
-const char *
-lab_application_get_server_problem (LabApplication *self)
-{
-  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
-  return self->server_problem;
-}
-
-gboolean
-lab_application_get_port_conflict (LabApplication *self)
-{
-  g_return_val_if_fail (LAB_IS_APPLICATION (self), FALSE);
-  return self->port_conflict;
-}
-
-const char *
-lab_application_get_default_client_url (LabApplication *self)
-{
-  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
-  return self->default_client_url;
-}
-
-const char *
-lab_application_get_joined_notice (LabApplication *self)
-{
-  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
-  return self->joined_notice;
 }

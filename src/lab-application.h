@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "lab-server.h"
+#include "lab-server-supervisor.h"
 
 G_BEGIN_DECLS
 
@@ -11,12 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabApplication, lab_application, LAB, APPLICATION, AdwApplication)
 
-LabApplication *lab_application_new                    (void);
-LabServer      *lab_application_get_server             (LabApplication *self);
-GSettings      *lab_application_get_settings           (LabApplication *self);
-const char     *lab_application_get_server_problem     (LabApplication *self);
-gboolean        lab_application_get_port_conflict      (LabApplication *self);
-const char     *lab_application_get_default_client_url (LabApplication *self);
-const char     *lab_application_get_joined_notice      (LabApplication *self);
+LabApplication      *lab_application_new            (void);
+LabServerSupervisor *lab_application_get_supervisor (LabApplication *self);
+GSettings           *lab_application_get_settings   (LabApplication *self);
 
 G_END_DECLS

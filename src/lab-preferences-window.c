@@ -17,7 +17,6 @@ struct _LabPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
-  LabApplication       *application;
   GSettings            *settings;
   GCancellable         *cancellable;
 
@@ -398,7 +397,6 @@ lab_preferences_window_dispose (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
-  g_clear_object (&self->application);
 
   G_OBJECT_CLASS (lab_preferences_window_parent_class)->dispose (object);
 }
@@ -450,15 +448,16 @@ lab_preferences_window_init (LabPreferencesWindow *self)
 }
 
 LabPreferencesWindow *
-lab_preferences_window_new (LabApplication *application)
+lab_preferences_window_new (GtkApplication *application,
+                            GSettings      *settings)
 {
   LabPreferencesWindow *self;
 
-  g_return_val_if_fail (LAB_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (LAB_TYPE_PREFERENCES_WINDOW, "application", application, NULL);
-  self->application = g_object_ref (application);
-  self->settings = g_object_ref (lab_application_get_settings (application));
+  self->settings = g_object_ref (settings);
 
   g_settings_bind_with_mapping (self->settings, "port", self->port_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, port_get_mapping, port_set_mapping, NULL, NULL);

@@ -3,7 +3,6 @@
 
 #include <adwaita.h>
 
-#include "lab-application.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +10,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabPreferencesWindow, lab_preferences_window, LAB, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-LabPreferencesWindow *lab_preferences_window_new (LabApplication *application);
+LabPreferencesWindow *lab_preferences_window_new (GtkApplication *application,
+                                                  GSettings      *settings);
 
 G_END_DECLS

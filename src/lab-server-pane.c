@@ -9,14 +9,14 @@
 #include "lab-server-pane.h"
 
 /* The server half of the window: where the server listens, what it holds, who
- * is connected and what just happened. It shows the application's one server;
- * every button is an action. */
+ * is connected and what just happened. It shows one server and what its
+ * supervisor says about it; every button is an action. */
 
 struct _LabServerPane
 {
   AdwBin           parent_instance;
 
-  LabApplication  *application;
+  LabServerSupervisor *supervisor;
   LabServer       *server;
 
   /* Template widgets */
@@ -36,7 +36,7 @@ struct _LabServerPane
 
 enum {
   PROP_0,
-  PROP_APPLICATION,
+  PROP_SUPERVISOR,
   N_PROPS
 };
 
@@ -96,10 +96,30 @@ address_row_new (const char *url,
   return row;
 }
 
+static const char *
+describe_endpoint (LabEndpoint *endpoint)
+{
+  switch (lab_endpoint_get_kind (endpoint))
+    {
+    case LAB_ENDPOINT_COUNTER_PAGE:
+      return _("Counter page for web browsers");
+    case LAB_ENDPOINT_COUNTER:
+      return _("Counter WebSocket");
+    case LAB_ENDPOINT_TIME_PAGE:
+      return _("Time page for web browsers");
+    case LAB_ENDPOINT_TIME:
+      return lab_endpoint_is_classic (endpoint) ? _("The tutorial's time server") : _("Time WebSocket");
+    case LAB_ENDPOINT_HELLO:
+      return lab_endpoint_is_classic (endpoint) ? _("The tutorial's hello server") : _("Hello WebSocket");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
 static void
 update_addresses (LabServerPane *self)
 {
-  g_auto(GStrv) urls = NULL;
+  GListModel *endpoints;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->addresses_list))))
@@ -118,31 +138,15 @@ update_addresses (LabServerPane *self)
                                          : _("Listening for this computer only"));
   gtk_widget_set_visible (GTK_WIDGET (self->addresses_list), TRUE);
 
-  urls = lab_server_dup_urls (self->server);
-  for (guint i = 0; urls[i] != NULL; i++)
+  endpoints = lab_server_get_endpoints (self->server);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
     {
-      g_autoptr(GUri) uri = g_uri_parse (urls[i], G_URI_FLAGS_NONE, NULL);
-      gboolean secure = g_str_equal (g_uri_get_scheme (uri), "wss");
-      int port = g_uri_get_port (uri);
-      g_autofree char *page = g_strdup_printf ("%s://%s:%d/", secure ? "https" : "http",
-                                               g_uri_get_host (uri), port);
-      g_autofree char *time_page = g_strconcat (page, "time.html", NULL);
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
 
-      if (port == LAB_CLASSIC_TIME_PORT && (guint) port != lab_server_get_bound_port (self->server))
-        gtk_list_box_append (self->addresses_list,
-                             address_row_new (urls[i], _("The tutorial's time server"), FALSE));
-      else if (port == LAB_CLASSIC_HELLO_PORT && (guint) port != lab_server_get_bound_port (self->server))
-        gtk_list_box_append (self->addresses_list,
-                             address_row_new (urls[i], _("The tutorial's hello server"), FALSE));
-      else
-        {
-          gtk_list_box_append (self->addresses_list,
-                               address_row_new (page, _("Counter page for web browsers"), TRUE));
-          gtk_list_box_append (self->addresses_list,
-                               address_row_new (urls[i], _("Counter WebSocket"), FALSE));
-          gtk_list_box_append (self->addresses_list,
-                               address_row_new (time_page, _("Time page for web browsers"), TRUE));
-        }
+      gtk_list_box_append (self->addresses_list,
+                           address_row_new (lab_endpoint_get_url (endpoint),
+                                            describe_endpoint (endpoint),
+                                            lab_endpoint_is_page (endpoint)));
     }
 }
 
@@ -171,11 +175,11 @@ update_problem (LabServerPane *self)
   const char *notice = NULL;
   gboolean conflict = FALSE;
 
-  if (self->application != NULL)
+  if (self->supervisor != NULL)
     {
-      problem = lab_application_get_server_problem (self->application);
-      notice = lab_application_get_joined_notice (self->application);
-      conflict = lab_application_get_port_conflict (self->application);
+      problem = lab_server_supervisor_get_problem (self->supervisor);
+      notice = lab_server_supervisor_get_joined_notice (self->supervisor);
+      conflict = lab_server_supervisor_get_port_conflict (self->supervisor);
     }
 
   gtk_label_set_label (self->problem_label, problem ? problem : "");
@@ -318,7 +322,7 @@ peers_changed_cb (LabServerPane *self)
 }
 
 static void
-application_notify_cb (LabServerPane *self)
+supervisor_notify_cb (LabServerPane *self)
 {
   update_problem (self);
 }
@@ -328,7 +332,7 @@ lab_server_pane_dispose (GObject *object)
 {
   LabServerPane *self = LAB_SERVER_PANE (object);
 
-  lab_server_pane_set_application (self, NULL);
+  lab_server_pane_set_supervisor (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SERVER_PANE);
 
   G_OBJECT_CLASS (lab_server_pane_parent_class)->dispose (object);
@@ -344,8 +348,8 @@ lab_server_pane_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_APPLICATION:
-      g_value_set_object (value, self->application);
+    case PROP_SUPERVISOR:
+      g_value_set_object (value, self->supervisor);
       break;
 
     default:
@@ -363,8 +367,8 @@ lab_server_pane_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_APPLICATION:
-      lab_server_pane_set_application (self, g_value_get_object (value));
+    case PROP_SUPERVISOR:
+      lab_server_pane_set_supervisor (self, g_value_get_object (value));
       break;
 
     default:
@@ -382,9 +386,9 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
   object_class->get_property = lab_server_pane_get_property;
   object_class->set_property = lab_server_pane_set_property;
 
-  properties[PROP_APPLICATION] =
-    g_param_spec_object ("application", NULL, NULL,
-                         LAB_TYPE_APPLICATION,
+  properties[PROP_SUPERVISOR] =
+    g_param_spec_object ("supervisor", NULL, NULL,
+                         LAB_TYPE_SERVER_SUPERVISOR,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -419,22 +423,22 @@ lab_server_pane_init (LabServerPane *self)
   update_everything (self);
 }
 
-LabApplication *
-lab_server_pane_get_application (LabServerPane *self)
+LabServerSupervisor *
+lab_server_pane_get_supervisor (LabServerPane *self)
 {
   g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
 
-  return self->application;
+  return self->supervisor;
 }
 
 void
-lab_server_pane_set_application (LabServerPane  *self,
-                                 LabApplication *application)
+lab_server_pane_set_supervisor (LabServerPane       *self,
+                                LabServerSupervisor *supervisor)
 {
   g_return_if_fail (LAB_IS_SERVER_PANE (self));
-  g_return_if_fail (!application || LAB_IS_APPLICATION (application));
+  g_return_if_fail (!supervisor || LAB_IS_SERVER_SUPERVISOR (supervisor));
 
-  if (self->application == application)
+  if (self->supervisor == supervisor)
     return;
 
   if (self->server != NULL)
@@ -442,36 +446,34 @@ lab_server_pane_set_application (LabServerPane  *self,
       g_signal_handlers_disconnect_by_data (self->server, self);
       g_signal_handlers_disconnect_by_data (lab_server_get_counter (self->server), self);
       g_signal_handlers_disconnect_by_data (lab_server_get_peers (self->server), self);
+      g_signal_handlers_disconnect_by_data (lab_server_get_endpoints (self->server), self);
       gtk_list_view_set_model (self->peers_view, NULL);
       gtk_list_box_bind_model (self->events_list, NULL, NULL, NULL, NULL);
     }
-  if (self->application != NULL)
-    g_signal_handlers_disconnect_by_data (self->application, self);
+  if (self->supervisor != NULL)
+    g_signal_handlers_disconnect_by_data (self->supervisor, self);
 
-  g_set_object (&self->application, application);
+  g_set_object (&self->supervisor, supervisor);
   g_clear_object (&self->server);
-  if (application != NULL)
-    self->server = g_object_ref (lab_application_get_server (application));
+  if (supervisor != NULL)
+    self->server = g_object_ref (lab_server_supervisor_get_server (supervisor));
 
-  if (self->application != NULL)
+  if (self->supervisor != NULL)
     {
-      g_signal_connect_object (self->application, "notify::server-problem",
-                               G_CALLBACK (application_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->application, "notify::joined-notice",
-                               G_CALLBACK (application_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->application, "notify::port-conflict",
-                               G_CALLBACK (application_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->supervisor, "notify::problem",
+                               G_CALLBACK (supervisor_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->supervisor, "notify::joined-notice",
+                               G_CALLBACK (supervisor_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->supervisor, "notify::port-conflict",
+                               G_CALLBACK (supervisor_notify_cb), self, G_CONNECT_SWAPPED);
     }
-
   if (self->server != NULL)
     {
       g_autoptr(GtkNoSelection) peers = NULL;
       g_autoptr(GtkSliceListModel) latest = NULL;
       GtkSortListModel *sorted;
 
-      g_signal_connect_object (self->server, "notify::running",
-                               G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->server, "notify::bound-port",
+      g_signal_connect_object (lab_server_get_endpoints (self->server), "items-changed",
                                G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (lab_server_get_counter (self->server), "notify",
                                G_CALLBACK (counter_notify_cb), self, G_CONNECT_SWAPPED);
@@ -491,5 +493,5 @@ lab_server_pane_set_application (LabServerPane  *self,
 
   update_everything (self);
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLICATION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUPERVISOR]);
 }

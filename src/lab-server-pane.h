@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "lab-application.h"
+#include "lab-server-supervisor.h"
 
 G_BEGIN_DECLS
 
@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabServerPane, lab_server_pane, LAB, SERVER_PANE, AdwBin)
 
-LabApplication *lab_server_pane_get_application (LabServerPane  *self);
-void            lab_server_pane_set_application (LabServerPane  *self,
-                                                 LabApplication *application);
+LabServerSupervisor *lab_server_pane_get_supervisor (LabServerPane       *self);
+void                 lab_server_pane_set_supervisor (LabServerPane       *self,
+                                                     LabServerSupervisor *supervisor);
 
 G_END_DECLS

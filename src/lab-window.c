@@ -11,6 +11,7 @@
 #include "lab-server-pane.h"
 #include "lab-tls.h"
 #include "lab-trusted-certificates.h"
+#include "lab-url.h"
 #include "lab-window.h"
 
 /* One window: the application's server on one side, this window's own client
@@ -20,6 +21,8 @@ struct _LabWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  LabServerSupervisor  *supervisor;
+  GSettings            *settings;
   LabClient            *client;
   GCancellable         *probe_cancellable;
   /* The URL the user chose; NULL follows the application's default. */
@@ -33,10 +36,17 @@ struct _LabWindow
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static LabApplication *
-get_application (LabWindow *self)
+static LabServer *
+get_server (LabWindow *self)
 {
-  return LAB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  return lab_server_supervisor_get_server (self->supervisor);
+}
+
+/* Closed, and waiting for its last reference to go. */
+static gboolean
+is_closed (LabWindow *self)
+{
+  return gtk_window_get_application (GTK_WINDOW (self)) == NULL;
 }
 
 static void
@@ -49,28 +59,13 @@ show_toast (LabWindow  *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* The time stream lives next to the counter: same host and port, path /time. */
-static char *
-time_url_for (const char *counter_url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (counter_url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(GUri) time_uri = NULL;
-
-  if (uri == NULL)
-    return NULL;
-
-  time_uri = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
-                          g_uri_get_port (uri), "/time", NULL, NULL);
-  return g_uri_to_string (time_uri);
-}
-
 static const char *
 current_url (LabWindow *self)
 {
   if (self->chosen_url != NULL)
     return self->chosen_url;
 
-  return lab_application_get_default_client_url (get_application (self));
+  return lab_server_supervisor_get_client_url (self->supervisor);
 }
 
 static void
@@ -78,7 +73,7 @@ update_actions (LabWindow *self)
 {
   gboolean ready = lab_client_get_state (self->client) == LAB_CLIENT_STATE_CONNECTED &&
                    lab_client_get_has_value (self->client);
-  LabServer *server = lab_application_get_server (get_application (self));
+  LabServer *server = get_server (self);
 
   /* Insensitive while disconnected: no click is ever lost silently. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.plus", ready);
@@ -104,7 +99,7 @@ probed_cb (GObject      *object,
   if (!lab_probe_websocket_lab_finish (result, NULL, NULL) || self == NULL)
     return;
 
-  time_url = time_url_for (lab_client_get_counter_url (self->client));
+  time_url = lab_url_with_path (lab_client_get_counter_url (self->client), "/time");
   lab_client_set_time_url (self->client, time_url);
 }
 
@@ -115,7 +110,7 @@ static void
 connect_client (LabWindow  *self,
                 const char *url)
 {
-  const char *known_lab = lab_application_get_default_client_url (get_application (self));
+  const char *known_lab = lab_server_supervisor_get_client_url (self->supervisor);
   g_autofree char *time_url = NULL;
 
   if (url == NULL || *url == '\0')
@@ -125,7 +120,7 @@ connect_client (LabWindow  *self,
   g_clear_object (&self->probe_cancellable);
 
   if (g_strcmp0 (url, known_lab) == 0)
-    time_url = time_url_for (url);
+    time_url = lab_url_with_path (url, "/time");
   else
     {
       GWeakRef *window_ref = g_new0 (GWeakRef, 1);
@@ -148,10 +143,9 @@ connect_client (LabWindow  *self,
 static void
 apply_trusted_certificates (LabWindow *self)
 {
-  LabApplication *app = get_application (self);
-  LabServer *server = lab_application_get_server (app);
+  LabServer *server = get_server (self);
   GTlsCertificate *own = lab_server_get_tls_certificate (server);
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (lab_application_get_settings (app));
+  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (self->settings);
 
   if (own != NULL && lab_server_get_running (server))
     {
@@ -167,7 +161,7 @@ apply_trusted_certificates (LabWindow *self)
 static void
 apply_trust_mode (LabWindow *self)
 {
-  GSettings *settings = lab_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
   LabTrustMode mode = g_settings_get_enum (settings, "client-trust-mode");
   g_autoptr(GTlsDatabase) database = NULL;
 
@@ -194,7 +188,7 @@ static void
 trust_settings_changed_cb (LabWindow  *self,
                            const char *key)
 {
-  if (get_application (self) == NULL)
+  if (is_closed (self))
     return;
 
   if (g_str_equal (key, "trusted-certificates"))
@@ -208,7 +202,7 @@ trust_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    LabWindow        *self)
 {
-  GSettings *settings = lab_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
   const char *peer = g_object_get_data (G_OBJECT (dialog), "lab-peer");
   const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "lab-fingerprint");
   g_autoptr(GHashTable) trusted = NULL;
@@ -274,7 +268,7 @@ static void
 server_changed_cb (LabWindow *self)
 {
   /* Closed, and waiting for its last reference to go. */
-  if (get_application (self) == NULL)
+  if (is_closed (self))
     return;
 
   apply_trusted_certificates (self);
@@ -291,7 +285,7 @@ default_client_url_changed_cb (LabWindow *self)
 static void
 client_notify_cb (LabWindow *self)
 {
-  if (get_application (self) == NULL)
+  if (is_closed (self))
     return;
 
   update_actions (self);
@@ -329,9 +323,9 @@ connect_action (GtkWidget  *widget,
 {
   LabWindow *self = LAB_WINDOW (widget);
   g_autofree char *text = g_strstrip (g_strdup (lab_client_pane_get_url_text (self->client_pane)));
-  const char *default_url = lab_application_get_default_client_url (get_application (self));
+  const char *default_url = lab_server_supervisor_get_client_url (self->supervisor);
   g_autoptr(GError) error = NULL;
-  GSettings *settings = lab_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
 
   /* An empty entry means this app's own server again. */
   if (*text == '\0')
@@ -424,21 +418,17 @@ open_counter_page_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   LabWindow *self = LAB_WINDOW (widget);
-  LabServer *server = lab_application_get_server (get_application (self));
-  g_autofree char *uri = NULL;
+  g_autofree char *uri = lab_server_dup_url (get_server (self), LAB_ENDPOINT_COUNTER_PAGE);
 
-  uri = g_strdup_printf ("%s://127.0.0.1:%u/",
-                         lab_server_get_tls_certificate (server) ? "https" : "http",
-                         lab_server_get_bound_port (server));
-  open_uri (self, uri);
+  if (uri != NULL)
+    open_uri (self, uri);
 }
 
-/* GtkWindow sets its application after construction: this runs once it has. */
+/* Once the window has what it shows. */
 static void
-attach_to_application (LabWindow *self)
+attach (LabWindow *self)
 {
-  LabApplication *app = get_application (self);
-  GSettings *settings = lab_application_get_settings (app);
+  GSettings *settings = self->settings;
   g_autofree char *saved_url = g_settings_get_string (settings, "client-url");
 
   /* Each window starts at the size the last one had; one window resized
@@ -450,16 +440,16 @@ attach_to_application (LabWindow *self)
   g_settings_bind (settings, "window-maximized", self, "maximized",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
-  lab_server_pane_set_application (self->server_pane, app);
+  lab_server_pane_set_supervisor (self->server_pane, self->supervisor);
   lab_client_pane_set_client (self->client_pane, self->client);
 
-  g_signal_connect_object (app, "notify::default-client-url",
+  g_signal_connect_object (self->supervisor, "notify::client-url",
                            G_CALLBACK (default_client_url_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (lab_application_get_server (app), "notify::running",
+  g_signal_connect_object (get_server (self), "notify::running",
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (lab_application_get_server (app), "notify::bound-port",
+  g_signal_connect_object (get_server (self), "notify::bound-port",
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (lab_application_get_server (app), "notify::tls-certificate",
+  g_signal_connect_object (get_server (self), "notify::tls-certificate",
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::client-trust-mode",
                            G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
@@ -495,6 +485,8 @@ lab_window_dispose (GObject *object)
 
   g_clear_object (&self->client);
   g_clear_object (&self->probe_cancellable);
+  g_clear_object (&self->supervisor);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }
@@ -553,15 +545,26 @@ lab_window_init (LabWindow *self)
 #endif
 }
 
+/**
+ * lab_window_new:
+ * @supervisor: the supervisor of the server this window shows
+ * @settings: the application's settings
+ */
 LabWindow *
-lab_window_new (LabApplication *application)
+lab_window_new (GtkApplication      *application,
+                LabServerSupervisor *supervisor,
+                GSettings           *settings)
 {
   LabWindow *self;
 
-  g_return_val_if_fail (LAB_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (LAB_IS_SERVER_SUPERVISOR (supervisor), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (LAB_TYPE_WINDOW, "application", application, NULL);
-  attach_to_application (self);
+  self->supervisor = g_object_ref (supervisor);
+  self->settings = g_object_ref (settings);
+  attach (self);
 
   return self;
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "lab-application.h"
+#include "lab-server-supervisor.h"
 #include "lab-client.h"
 #include "lab-client-pane.h"
 
@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
 
-LabWindow     *lab_window_new             (LabApplication *application);
+LabWindow     *lab_window_new             (GtkApplication      *application,
+                                          LabServerSupervisor *supervisor,
+                                          GSettings           *settings);
 LabClient     *lab_window_get_client      (LabWindow      *self);
 LabClientPane *lab_window_get_client_pane (LabWindow      *self);
 

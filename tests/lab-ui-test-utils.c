@@ -92,6 +92,13 @@ run_app (AppTestFunc  func,
   g_assert_true (test.ran);
 }
 
+/* The application's one server, as its supervisor keeps it. */
+LabServer *
+lab_ui_test_get_server (LabApplication *app)
+{
+  return lab_server_supervisor_get_server (lab_application_get_supervisor (app));
+}
+
 LabWindow *
 first_window (LabApplication *app)
 {
@@ -177,7 +184,7 @@ spawn_python_watcher (LabApplication *app,
 {
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "interop", "counter_client.py", NULL);
   g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/",
-                                          lab_server_get_bound_port (lab_application_get_server (app)));
+                                          lab_server_get_bound_port (lab_ui_test_get_server (app)));
   const char *argv[] = { lab_test_python (), script, url, users, "", final, NULL };
 
   return lab_test_process_spawn (argv, NULL);
@@ -201,7 +208,7 @@ void
 wait_server_users (LabApplication *app,
                    guint           users)
 {
-  UsersCheck check = { lab_application_get_server (app), users };
+  UsersCheck check = { lab_ui_test_get_server (app), users };
 
   g_assert_true (lab_test_wait_until (server_has_users, &check, LAB_TEST_TIMEOUT_MS));
 }

@@ -16,6 +16,7 @@ void            lab_ui_test_init     (int            *argc,
 void            run_app              (AppTestFunc     func,
                                       const char     *first_arg,
                                       ...) G_GNUC_NULL_TERMINATED;
+LabServer      *lab_ui_test_get_server (LabApplication *app);
 LabWindow      *first_window         (LabApplication *app);
 GtkWidget      *find_actionable      (GtkWidget      *widget,
                                       const char     *action_name);

@@ -75,7 +75,7 @@ static void
 tls_toggle_changes_scheme (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  LabServer *server = lab_application_get_server (app);
+  LabServer *server = lab_ui_test_get_server (app);
   LabPreferencesWindow *preferences;
   GtkWidget *tls_switch;
   guint port;
@@ -156,7 +156,7 @@ static void
 bad_file_keeps_serving (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  LabServer *server = lab_application_get_server (app);
+  LabServer *server = lab_ui_test_get_server (app);
   GSettings *settings = lab_application_get_settings (app);
   g_autofree char *bad_file = g_build_filename (g_get_user_data_dir (), "notes.pem", NULL);
   g_autofree char *error = NULL;
@@ -232,7 +232,7 @@ static void
 port_change_restarts (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  PortCheck check = { lab_application_get_server (app), free_port () };
+  PortCheck check = { lab_ui_test_get_server (app), free_port () };
   g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", check.port);
 
   wait_ready (window);

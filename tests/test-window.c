@@ -16,7 +16,7 @@ static void
 window_connects_to_own_server (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  LabServer *server = lab_application_get_server (app);
+  LabServer *server = lab_ui_test_get_server (app);
   g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", lab_server_get_bound_port (server));
   g_autofree char *status = NULL;
 
@@ -93,7 +93,7 @@ static void
 stopped_server_disables_buttons (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  LabServer *server = lab_application_get_server (app);
+  LabServer *server = lab_ui_test_get_server (app);
   g_autofree char *status = NULL;
 
   wait_ready (window);
@@ -141,14 +141,14 @@ serves_lan (gpointer data)
 static gboolean
 unjoined (gpointer data)
 {
-  return lab_application_get_joined_notice (data) == NULL;
+  return lab_server_supervisor_get_joined_notice (lab_application_get_supervisor (data)) == NULL;
 }
 
 static void
 second_instance_joins_first (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  LabServer *own = lab_application_get_server (app);
+  LabServer *own = lab_ui_test_get_server (app);
   guint first_port = lab_server_get_bound_port (first_instance);
   g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", first_port);
   g_autofree char *own_url = g_strdup_printf ("ws://127.0.0.1:%u/", lab_server_get_bound_port (own));
@@ -159,8 +159,8 @@ second_instance_joins_first (LabApplication *app)
   g_assert_true (lab_server_get_running (own));
   g_assert_cmpuint (lab_server_get_bound_port (own), >, first_port);
   g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, expected_url);
-  g_assert_nonnull (lab_application_get_joined_notice (app));
-  g_assert_null (lab_application_get_server_problem (app));
+  g_assert_nonnull (lab_server_supervisor_get_joined_notice (lab_application_get_supervisor (app)));
+  g_assert_null (lab_server_supervisor_get_problem (lab_application_get_supervisor (app)));
 
   /* Its clicks land on the first instance's counter. */
   g_assert_cmpuint (lab_counter_get_users (lab_server_get_counter (first_instance)), ==, 1);
@@ -173,8 +173,8 @@ second_instance_joins_first (LabApplication *app)
   g_settings_set_boolean (lab_application_get_settings (app), "allow-lan", TRUE);
   g_assert_true (lab_test_wait_until (serves_lan, own, LAB_TEST_TIMEOUT_MS));
   g_assert_cmpuint (lab_server_get_bound_port (own), ==, own_port);
-  g_assert_nonnull (lab_application_get_joined_notice (app));
-  g_assert_null (lab_application_get_server_problem (app));
+  g_assert_nonnull (lab_server_supervisor_get_joined_notice (lab_application_get_supervisor (app)));
+  g_assert_null (lab_server_supervisor_get_problem (lab_application_get_supervisor (app)));
   g_assert_cmpstr (lab_client_get_counter_url (lab_window_get_client (window)), ==, expected_url);
 
   /* The first one goes away: the window comes back to its own app's server. */
@@ -204,25 +204,27 @@ static GSocket *other_program;
 static gboolean
 has_problem (gpointer data)
 {
-  return lab_application_get_port_conflict (data);
+  return lab_server_supervisor_get_port_conflict (lab_application_get_supervisor (data));
 }
 
 static void
 other_program_on_port (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  LabServer *server = lab_application_get_server (app);
+  LabServer *server = lab_ui_test_get_server (app);
 
   /* Someone else's: a clear message and a way out, nothing joined. */
   g_assert_true (lab_test_wait_until (has_problem, app, LAB_TEST_TIMEOUT_MS));
   g_assert_false (lab_server_get_running (server));
-  g_assert_nonnull (strstr (lab_application_get_server_problem (app), "used by another program"));
+  /* It accepts and never answers: said as such, not guessed at. */
+  g_assert_nonnull (strstr (lab_server_supervisor_get_problem (lab_application_get_supervisor (app)),
+                            "did not answer as a WebSocket Lab would"));
   g_assert_true (button_usable (window, "app.use-another-port"));
   g_assert_false (button_usable (window, "win.plus"));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "use-another-port", NULL);
   g_assert_true (lab_server_get_running (server));
-  g_assert_null (lab_application_get_server_problem (app));
+  g_assert_null (lab_server_supervisor_get_problem (lab_application_get_supervisor (app)));
   wait_ready (window);
   assert_shows_value (window, "0");
 }

@@ -9,7 +9,7 @@
 
 #include "lab-headless.h"
 #include "lab-options.h"
-#include "lab-server.h"
+#include "lab-server-supervisor.h"
 #include "lab-tls.h"
 
 /* `websocket-lab --headless`: the same server with no window and no display,
@@ -17,8 +17,10 @@
 
 typedef struct
 {
-  GMainLoop *loop;
-  LabServer *server;
+  GMainLoop           *loop;
+  LabServer           *server;
+  LabServerSupervisor *supervisor;
+  int                  status;
   guint      stopping : 1;
 } Headless;
 
@@ -61,10 +63,44 @@ quit_signal_cb (gpointer user_data)
   if (!headless->stopping)
     {
       headless->stopping = TRUE;
+      lab_server_supervisor_shutdown (headless->supervisor);
       lab_server_shutdown_async (headless->server, NULL, shutdown_cb, headless);
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* What to compare with the browser's certificate viewer. */
+static void
+print_certificate (GTlsCertificate *certificate)
+{
+  g_autoptr(LabTlsSummary) summary = lab_tls_summary_new (certificate);
+  g_autofree char *expires = g_date_time_format_iso8601 (summary->not_after);
+
+  g_print (_("TLS certificate: %s, for %s, expires %s, SHA-256 %s\n"),
+           summary->subject, summary->names, expires, summary->fingerprint);
+  fflush (stdout);
+}
+
+static void
+started_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Headless *headless = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The port asked for or nothing: a service manager wants to know. */
+  if (!lab_server_supervisor_start_finish (LAB_SERVER_SUPERVISOR (object), result, &error))
+    {
+      g_printerr ("websocket-lab: %s\n", error->message);
+      headless->status = 1;
+      g_main_loop_quit (headless->loop);
+      return;
+    }
+
+  if (lab_server_get_tls_certificate (headless->server) != NULL)
+    print_certificate (lab_server_get_tls_certificate (headless->server));
 }
 
 int
@@ -74,6 +110,8 @@ lab_headless_main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LabServer) server = NULL;
+  g_autoptr(LabServerSupervisor) supervisor = NULL;
+  g_autoptr(LabServerConfig) config = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree GOptionEntry *entries = NULL;
   LabOptions options;
@@ -102,38 +140,30 @@ lab_headless_main (int    argc,
       return 0;
     }
 
+  if (!lab_options_validate (&options, &error))
+    {
+      g_printerr ("websocket-lab: %s\n", error->message);
+      lab_options_clear (&options);
+      return 2;
+    }
+
   server = lab_server_new ();
+  supervisor = lab_server_supervisor_new (server, LAB_SUPERVISION_STRICT);
+  config = lab_server_config_new ();
+  lab_options_apply_to_config (&options, config);
   g_signal_connect (lab_server_get_event_log (server), "items-changed",
                     G_CALLBACK (print_events_cb), NULL);
 
   loop = g_main_loop_new (NULL, FALSE);
   headless.loop = loop;
   headless.server = server;
+  headless.supervisor = supervisor;
 
   /* Before the first line: whoever reads "Listening on" may stop the server at once. */
   sigint_source = g_unix_signal_add (SIGINT, quit_signal_cb, &headless);
   sigterm_source = g_unix_signal_add (SIGTERM, quit_signal_cb, &headless);
 
-  if (!lab_options_apply (&options, server, &error) ||
-      !lab_server_start (server, &error))
-    {
-      g_printerr ("websocket-lab: %s\n", error->message);
-      g_source_remove (sigint_source);
-      g_source_remove (sigterm_source);
-      lab_options_clear (&options);
-      return 1;
-    }
-
-  /* What to compare with the browser's certificate viewer. */
-  if (lab_server_get_tls_certificate (server) != NULL)
-    {
-      g_autoptr(LabTlsSummary) summary = lab_tls_summary_new (lab_server_get_tls_certificate (server));
-      g_autofree char *expires = g_date_time_format_iso8601 (summary->not_after);
-
-      g_print (_("TLS certificate: %s, for %s, expires %s, SHA-256 %s\n"),
-               summary->subject, summary->names, expires, summary->fingerprint);
-      fflush (stdout);
-    }
+  lab_server_supervisor_start_async (supervisor, config, NULL, started_cb, &headless);
 
   g_main_loop_run (loop);
 
@@ -142,5 +172,5 @@ lab_headless_main (int    argc,
   g_signal_handlers_disconnect_by_func (lab_server_get_event_log (server), print_events_cb, NULL);
   lab_options_clear (&options);
 
-  return 0;
+  return headless.status;
 }

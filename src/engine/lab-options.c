@@ -7,7 +7,6 @@
 #include <glib/gi18n.h>
 
 #include "lab-options.h"
-#include "lab-tls.h"
 
 void
 lab_options_init (LabOptions *options)
@@ -99,44 +98,29 @@ lab_options_validate (LabOptions  *options,
 }
 
 /**
- * lab_options_apply:
+ * lab_options_apply_to_config:
  *
- * Configures @server from the command line; loads the certificate if one was
- * given. Options not given leave the server's settings alone.
+ * The command line over a configuration (the defaults, or the settings):
+ * options given win for this run, options not given leave @config alone.
  */
-gboolean
-lab_options_apply (LabOptions  *options,
-                   LabServer   *server,
-                   GError     **error)
+void
+lab_options_apply_to_config (LabOptions      *options,
+                             LabServerConfig *config)
 {
-  g_return_val_if_fail (options != NULL, FALSE);
-  g_return_val_if_fail (LAB_IS_SERVER (server), FALSE);
-
-  if (!lab_options_validate (options, error))
-    return FALSE;
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (config != NULL);
 
   if (options->port != -1)
-    lab_server_set_port (server, options->port);
-  if (options->lan)
-    lab_server_set_allow_lan (server, TRUE);
-  if (options->classic_ports)
-    lab_server_set_classic_ports (server, TRUE);
+    config->port = options->port;
+  config->allow_lan = config->allow_lan || options->lan;
+  config->classic_ports = config->classic_ports || options->classic_ports;
 
   if (options->tls_cert != NULL)
     {
-      g_autoptr(GTlsCertificate) certificate = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      certificate = lab_tls_load (options->tls_cert, options->tls_key, &local_error);
-      if (certificate == NULL)
-        {
-          g_set_error (error, local_error->domain, local_error->code,
-                       _("Cannot serve TLS: %s"), local_error->message);
-          return FALSE;
-        }
-
-      lab_server_set_tls_certificate (server, certificate);
+      g_free (config->certificate_file);
+      g_free (config->key_file);
+      config->tls = TRUE;
+      config->certificate_file = g_strdup (options->tls_cert);
+      config->key_file = g_strdup (options->tls_key);
     }
-
-  return TRUE;
 }

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "lab-server.h"
+#include "lab-server-supervisor.h"
 
 G_BEGIN_DECLS
 
@@ -26,8 +26,7 @@ gboolean      lab_options_wants_headless  (int           argc,
                                            char        **argv);
 gboolean      lab_options_validate        (LabOptions   *options,
                                            GError      **error);
-gboolean      lab_options_apply           (LabOptions   *options,
-                                           LabServer    *server,
-                                           GError      **error);
+void          lab_options_apply_to_config (LabOptions      *options,
+                                           LabServerConfig *config);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "lab-endpoint.h"
 #include "lab-network.h"
 #include "lab-peer-private.h"
 #include "lab-protocol.h"
@@ -60,6 +61,7 @@ struct _LabServer
   LabCounter      *counter;
   LabBoundedList  *event_log;
   GListStore      *peers;
+  GListStore      *endpoints;
   GPtrArray       *listeners;
   GTlsCertificate *tls_certificate;
 
@@ -712,6 +714,61 @@ failed:
   return FALSE;
 }
 
+/* Where people reach the running listeners: 127.0.0.1, and with allow-lan
+ * each LAN address too; per host, the main port's pages and counter, then
+ * the classic ports. */
+static void
+publish_endpoints (LabServer *self)
+{
+  g_autoptr(GPtrArray) endpoints = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
+  gboolean tls = self->tls_certificate != NULL;
+
+  if (lab_server_get_running (self))
+    {
+      g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
+      if (self->allow_lan)
+        {
+          g_auto(GStrv) lan = lab_network_dup_lan_addresses ();
+
+          for (guint i = 0; lan[i] != NULL; i++)
+            g_ptr_array_add (hosts, g_strdup (lan[i]));
+        }
+    }
+
+  for (guint h = 0; h < hosts->len; h++)
+    for (guint i = 0; i < self->listeners->len; i++)
+      {
+        Listener *listener = g_ptr_array_index (self->listeners, i);
+        const char *host = g_ptr_array_index (hosts, h);
+
+        switch (listener->role)
+          {
+          case LISTENER_MAIN:
+            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_COUNTER_PAGE, tls, host,
+                                                          self->bound_port, "/", FALSE));
+            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_COUNTER, tls, host,
+                                                          self->bound_port, "/", FALSE));
+            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_TIME_PAGE, tls, host,
+                                                          self->bound_port, "/time.html", FALSE));
+            break;
+          case LISTENER_CLASSIC_TIME:
+            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_TIME, tls, host,
+                                                          LAB_CLASSIC_TIME_PORT, "/", TRUE));
+            break;
+          case LISTENER_CLASSIC_HELLO:
+            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_HELLO, tls, host,
+                                                          LAB_CLASSIC_HELLO_PORT, "/", TRUE));
+            break;
+          default:
+            g_assert_not_reached ();
+          }
+      }
+
+  g_list_store_splice (self->endpoints, 0, g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)),
+                       endpoints->pdata, endpoints->len);
+}
+
 static void
 lab_server_dispose (GObject *object)
 {
@@ -736,6 +793,7 @@ lab_server_dispose (GObject *object)
     }
 
   g_clear_object (&self->peers);
+  g_clear_object (&self->endpoints);
   g_clear_object (&self->counter);
   g_clear_object (&self->event_log);
   g_clear_object (&self->tls_certificate);
@@ -932,6 +990,7 @@ lab_server_init (LabServer *self)
   self->event_log = lab_bounded_list_new (LAB_TYPE_EVENT, LAB_EVENT_LOG_CAPACITY,
                                          LAB_BOUNDED_LIST_OLDEST_FIRST);
   self->peers = g_list_store_new (LAB_TYPE_PEER);
+  self->endpoints = g_list_store_new (LAB_TYPE_ENDPOINT);
   self->listeners = g_ptr_array_new_with_free_func (listener_free);
   self->counter_peers = g_ptr_array_new ();
   self->newcomers = g_ptr_array_new ();
@@ -975,6 +1034,7 @@ lab_server_start (LabServer  *self,
     }
 
   self->bound_port = bound_port;
+  publish_endpoints (self);
 
   urls = lab_server_dup_urls (self);
   for (guint i = 0; urls[i] != NULL; i++)
@@ -1004,6 +1064,7 @@ lab_server_stop (LabServer *self)
 
   g_ptr_array_set_size (self->listeners, 0);
   self->bound_port = 0;
+  publish_endpoints (self);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->peers));
   for (guint i = 0; i < n; i++)
@@ -1063,58 +1124,68 @@ lab_server_get_running (LabServer *self)
 }
 
 /**
+ * lab_server_get_endpoints:
+ *
+ * Returns: (transfer none): the #LabEndpoint items people can reach while
+ * the server runs, empty while it is stopped
+ */
+GListModel *
+lab_server_get_endpoints (LabServer *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
+
+  return G_LIST_MODEL (self->endpoints);
+}
+
+/**
+ * lab_server_dup_url:
+ *
+ * Returns: (transfer full) (nullable): the URL of @kind on this computer
+ * (127.0.0.1, the main port before the classic ones), or %NULL while stopped
+ */
+char *
+lab_server_dup_url (LabServer       *self,
+                    LabEndpointKind  kind)
+{
+  GListModel *endpoints;
+  char *url = NULL;
+
+  g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
+
+  endpoints = G_LIST_MODEL (self->endpoints);
+  for (guint i = 0; url == NULL && i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_get_kind (endpoint) == kind && lab_endpoint_is_loopback (endpoint))
+        url = g_strdup (lab_endpoint_get_url (endpoint));
+    }
+
+  return url;
+}
+
+/**
  * lab_server_dup_urls:
  *
  * Returns: (transfer full): the WebSocket URLs of the running listeners, for
- * people to type: on 127.0.0.1, and with allow-lan on each LAN address too
+ * people to type: the counter on the main port, the classic ports' sockets
  */
 char **
 lab_server_dup_urls (LabServer *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
-  const char *scheme;
-  g_auto(GStrv) lan = NULL;
+  GListModel *endpoints;
 
   g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
 
-  if (!lab_server_get_running (self))
-    return g_strv_builder_end (builder);
-
-  scheme = self->tls_certificate != NULL ? "wss" : "ws";
-  g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
-  if (self->allow_lan)
+  endpoints = G_LIST_MODEL (self->endpoints);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
     {
-      lan = lab_network_dup_lan_addresses ();
-      for (guint i = 0; lan[i] != NULL; i++)
-        g_ptr_array_add (hosts, g_strdup (lan[i]));
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_get_kind (endpoint) == LAB_ENDPOINT_COUNTER || lab_endpoint_is_classic (endpoint))
+        g_strv_builder_add (builder, lab_endpoint_get_url (endpoint));
     }
-
-  for (guint h = 0; h < hosts->len; h++)
-    for (guint i = 0; i < self->listeners->len; i++)
-      {
-        Listener *listener = g_ptr_array_index (self->listeners, i);
-        g_autofree char *url = NULL;
-        guint port;
-
-        switch (listener->role)
-          {
-          case LISTENER_MAIN:
-            port = self->bound_port;
-            break;
-          case LISTENER_CLASSIC_TIME:
-            port = LAB_CLASSIC_TIME_PORT;
-            break;
-          case LISTENER_CLASSIC_HELLO:
-            port = LAB_CLASSIC_HELLO_PORT;
-            break;
-          default:
-            g_assert_not_reached ();
-          }
-
-        url = g_strdup_printf ("%s://%s:%u/", scheme, (char *) g_ptr_array_index (hosts, h), port);
-        g_strv_builder_add (builder, url);
-      }
 
   return g_strv_builder_end (builder);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "lab-counter.h"
+#include "lab-endpoint.h"
 #include "lab-bounded-list.h"
 #include "lab-event.h"
 #include "lab-types.h"
@@ -53,6 +54,9 @@ GTlsCertificate *lab_server_get_tls_certificate   (LabServer            *self);
 void             lab_server_set_tls_certificate   (LabServer            *self,
                                                    GTlsCertificate      *certificate);
 char           **lab_server_dup_urls              (LabServer            *self);
+GListModel      *lab_server_get_endpoints         (LabServer            *self);
+char            *lab_server_dup_url               (LabServer            *self,
+                                                   LabEndpointKind       kind);
 LabCounter      *lab_server_get_counter           (LabServer            *self);
 GListModel      *lab_server_get_peers             (LabServer            *self);
 LabBoundedList  *lab_server_get_event_log         (LabServer            *self);

@@ -206,6 +206,79 @@ lab_tls_load (const char  *certificate_file,
 
 /* Generating */
 
+typedef struct
+{
+  char *certificate_file;
+  char *key_file;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->certificate_file);
+  g_free (data->key_file);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  GError *error = NULL;
+  GTlsCertificate *certificate = lab_tls_load (data->certificate_file, data->key_file, &error);
+
+  if (certificate != NULL)
+    g_task_return_pointer (task, certificate, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * lab_tls_load_async:
+ *
+ * lab_tls_load() in a worker thread: files may sit on a slow disk, and the
+ * parsing and the key check are no work for the main loop.
+ */
+void
+lab_tls_load_async (const char          *certificate_file,
+                    const char          *key_file,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (certificate_file != NULL);
+
+  data = g_new0 (LoadData, 1);
+  data->certificate_file = g_strdup (certificate_file);
+  data->key_file = g_strdup (key_file);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_tls_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * lab_tls_load_finish:
+ *
+ * Returns: (transfer full) (nullable): the certificate with its key
+ */
+GTlsCertificate *
+lab_tls_load_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * lab_tls_dup_default_hosts:
  *

@@ -36,6 +36,13 @@ GType            lab_tls_key_type_get_type      (void) G_GNUC_CONST;
 GTlsCertificate *lab_tls_load                   (const char          *certificate_file,
                                                  const char          *key_file,
                                                  GError             **error);
+void             lab_tls_load_async             (const char          *certificate_file,
+                                                 const char          *key_file,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GTlsCertificate *lab_tls_load_finish            (GAsyncResult        *result,
+                                                 GError             **error);
 gboolean         lab_tls_generate               (const char          *directory,
                                                  LabTlsKeyType        key_type,
                                                  const char * const  *hosts,
