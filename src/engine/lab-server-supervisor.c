@@ -390,7 +390,8 @@ snapshot_restore (LabServerSupervisor *self,
 
   lab_server_stop (self->server);
   self->preferred_port = snapshot->preferred_port;
-  lab_server_set_port (self->server, snapshot->port);
+  /* Back on the very port it had ("any free port" would pick another). */
+  lab_server_set_port (self->server, snapshot->bound_port != 0 ? snapshot->bound_port : snapshot->port);
   lab_server_set_allow_lan (self->server, snapshot->allow_lan);
   lab_server_set_classic_ports (self->server, snapshot->classic_ports);
   lab_server_set_tls_certificate (self->server, snapshot->certificate);
