@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "lab-event.h"
 #include "lab-peer.h"
 
 G_BEGIN_DECLS
@@ -45,5 +46,11 @@ void      _lab_peer_send              (LabPeer            *self,
 void      _lab_peer_close             (LabPeer            *self,
                                        gushort             code,
                                        const char         *reason);
+gboolean  _lab_peer_get_newcomer      (LabPeer            *self);
+void      _lab_peer_set_newcomer      (LabPeer            *self,
+                                       gboolean            newcomer);
+LabEvent *_lab_peer_new_event         (LabPeer            *self,
+                                       LabEventKind        kind,
+                                       const char         *detail);
 
 G_END_DECLS

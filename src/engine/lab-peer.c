@@ -43,6 +43,8 @@ struct _LabPeer
 
   guint                    backed_up : 1;
   guint                    closed : 1;
+  /* In the counter room, and not sent the state yet */
+  guint                    newcomer : 1;
 };
 
 enum {
@@ -612,4 +614,54 @@ lab_peer_get_close_reason (LabPeer *self)
   if (self->connection == NULL)
     return NULL;
   return soup_websocket_connection_get_close_data (self->connection);
+}
+
+gboolean
+_lab_peer_get_newcomer (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), FALSE);
+  return self->newcomer;
+}
+
+void
+_lab_peer_set_newcomer (LabPeer  *self,
+                        gboolean  newcomer)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+  self->newcomer = !!newcomer;
+}
+
+/* The path, and the endpoint when the path alone does not say (the classic
+ * ports serve time and hello at "/"). */
+static char *
+describe_path (LabPeer *self)
+{
+  static const char * const endpoints[] = {
+    [LAB_ROUTE_COUNTER] = "counter",
+    [LAB_ROUTE_TIME] = "time",
+    [LAB_ROUTE_HELLO] = "hello",
+  };
+
+  if (g_str_equal (self->path, "/") && self->route != LAB_ROUTE_COUNTER)
+    return g_strdup_printf ("/ (%s)", endpoints[self->route]);
+
+  return g_strdup (self->path);
+}
+
+/*
+ * _lab_peer_new_event:
+ *
+ * Returns: (transfer full): an event about this connection, for the log
+ */
+LabEvent *
+_lab_peer_new_event (LabPeer      *self,
+                     LabEventKind  kind,
+                     const char   *detail)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+
+  path = describe_path (self);
+  return lab_event_new (kind, self->id, self->remote_address, path, detail);
 }

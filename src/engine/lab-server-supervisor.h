@@ -4,19 +4,9 @@
 #include <gio/gio.h>
 
 #include "lab-server.h"
+#include "lab-server-config.h"
 
 G_BEGIN_DECLS
-
-/* What a server is asked to be, applied all at once or not at all. */
-typedef struct
-{
-  guint     port;              /* the preferred port; 0 picks a free one */
-  gboolean  allow_lan;
-  gboolean  classic_ports;
-  gboolean  tls;
-  char     *certificate_file;  /* for TLS; it may hold the key too */
-  char     *key_file;          /* NULL or "": the key is in the certificate file */
-} LabServerConfig;
 
 /* How a supervisor meets a taken port. */
 typedef enum
@@ -28,15 +18,7 @@ typedef enum
   LAB_SUPERVISION_SHARE,
 } LabSupervisionMode;
 
-#define LAB_TYPE_SERVER_CONFIG (lab_server_config_get_type ())
 #define LAB_TYPE_SERVER_SUPERVISOR (lab_server_supervisor_get_type ())
-
-GType            lab_server_config_get_type (void) G_GNUC_CONST;
-LabServerConfig *lab_server_config_new      (void);
-LabServerConfig *lab_server_config_copy     (const LabServerConfig *config);
-void             lab_server_config_free     (LabServerConfig       *config);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabServerConfig, lab_server_config_free)
 
 G_DECLARE_FINAL_TYPE (LabServerSupervisor, lab_server_supervisor, LAB, SERVER_SUPERVISOR, GObject)
 

@@ -8,10 +8,13 @@
 #include <libsoup/soup.h>
 
 #include "lab-endpoint.h"
+#include "lab-counter-room.h"
+#include "lab-hello.h"
 #include "lab-network.h"
 #include "lab-peer-private.h"
-#include "lab-protocol.h"
 #include "lab-server.h"
+#include "lab-time-room.h"
+#include "lab-web-pages.h"
 
 /* One SoupServer per listening role: the main port routes by path (counter,
  * time, hello and the browser pages); the classic ports put the tutorial's time
@@ -23,30 +26,13 @@
 #define LAB_LISTEN_BACKLOG 1024
 /* Enough history to scroll back through a lesson; the oldest drop off. */
 #define LAB_EVENT_LOG_CAPACITY 1000
-/* The tutorial sleeps random.random() * 3 seconds between two timestamps. */
-#define LAB_TIME_INTERVAL_MAX_DEFAULT 3.0
-#define WEB_RESOURCE_PREFIX "/io/github/wslab/WebSocketLab/web/"
-
-typedef enum
-{
-  LISTENER_MAIN,
-  LISTENER_CLASSIC_TIME,
-  LISTENER_CLASSIC_HELLO,
-} ListenerRole;
 
 typedef struct
 {
   LabServer    *server;
   SoupServer   *soup;
-  ListenerRole  role;
+  LabListenerRole  role;
 } Listener;
-
-typedef struct
-{
-  LabServer *server;
-  LabPeer   *peer;
-  guint      source;
-} TimeStream;
 
 typedef struct
 {
@@ -65,24 +51,18 @@ struct _LabServer
   GPtrArray       *listeners;
   GTlsCertificate *tls_certificate;
 
-  /* Not owned: each is in @peers while open. */
-  GPtrArray       *counter_peers;
-  GPtrArray       *newcomers;
-  GHashTable      *time_streams;
+  LabCounterRoom  *counter_room;
+  LabTimeRoom     *time_room;
 
   GPtrArray       *shutdown_tasks;
 
-  double           time_interval_max;
   guint            stall_timeout_ms;
   guint            port;
   guint            bound_port;
   guint            next_peer_id;
-  guint            flush_source;
 
   guint            allow_lan : 1;
   guint            classic_ports : 1;
-  guint            users_dirty : 1;
-  guint            state_dirty : 1;
 };
 
 enum {
@@ -117,193 +97,6 @@ log_event (LabServer *self,
   g_object_unref (event);
 }
 
-/* The path, and the endpoint when the path alone does not say (the classic
- * ports serve time and hello at "/"). */
-static char *
-describe_path (LabPeer *peer)
-{
-  static const char * const endpoints[] = {
-    [LAB_ROUTE_COUNTER] = "counter",
-    [LAB_ROUTE_TIME] = "time",
-    [LAB_ROUTE_HELLO] = "hello",
-  };
-  const char *path = lab_peer_get_path (peer);
-  LabRoute route = lab_peer_get_route (peer);
-
-  if (g_str_equal (path, "/") && route != LAB_ROUTE_COUNTER)
-    return g_strdup_printf ("/ (%s)", endpoints[route]);
-
-  return g_strdup (path);
-}
-
-static LabEvent *
-peer_event (LabEventKind  kind,
-            LabPeer      *peer,
-            const char   *detail)
-{
-  g_autofree char *path = describe_path (peer);
-
-  return lab_event_new (kind,
-                        lab_peer_get_id (peer),
-                        lab_peer_get_remote_address (peer),
-                        path,
-                        detail);
-}
-
-/* Counter */
-
-static gboolean
-flush_broadcasts_cb (gpointer user_data)
-{
-  LabServer *self = user_data;
-  g_autofree char *users_text = NULL;
-  g_autofree char *state_text = NULL;
-  guint n_peers = self->counter_peers->len;
-
-  self->flush_source = 0;
-
-  if (self->users_dirty)
-    users_text = lab_protocol_format_users (lab_counter_get_users (self->counter));
-  state_text = lab_protocol_format_state (lab_counter_get_value (self->counter));
-
-  /* The tutorial's order: users to everyone, then the state; a newcomer gets
-   * the state even when it did not change. */
-  for (guint i = 0; i < n_peers; i++)
-    {
-      LabPeer *peer = g_ptr_array_index (self->counter_peers, i);
-
-      if (users_text != NULL)
-        _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
-
-      if (self->state_dirty || g_ptr_array_find (self->newcomers, peer, NULL))
-        _lab_peer_send (peer, LAB_PEER_SLOT_STATE, state_text);
-    }
-
-  if (users_text != NULL && n_peers > 0)
-    {
-      LabEvent *event = lab_event_new (LAB_EVENT_MESSAGE_OUT, 0, NULL, NULL, users_text);
-
-      lab_event_set_count (event, n_peers);
-      lab_event_set_size (event, strlen (users_text));
-      log_event (self, event);
-    }
-
-  if (self->state_dirty && n_peers > 0)
-    {
-      LabEvent *event = lab_event_new (LAB_EVENT_MESSAGE_OUT, 0, NULL, NULL, state_text);
-
-      lab_event_set_count (event, n_peers);
-      lab_event_set_size (event, strlen (state_text));
-      log_event (self, event);
-    }
-
-  self->users_dirty = FALSE;
-  self->state_dirty = FALSE;
-  g_ptr_array_set_size (self->newcomers, 0);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Everything that changed during one main-loop turn goes out as one message
- * per connection: a join storm or a burst of clicks costs O(N) sends. */
-static void
-schedule_flush (LabServer *self)
-{
-  if (self->flush_source == 0)
-    self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_broadcasts_cb, self, NULL);
-}
-
-static void
-counter_message (LabServer  *self,
-                 LabPeer    *peer,
-                 const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  LabAction action;
-
-  if (lab_protocol_parse_action (text, -1, &action, &error) &&
-      lab_counter_apply (self->counter, action, &error))
-    {
-      self->state_dirty = TRUE;
-      schedule_flush (self);
-    }
-  else
-    {
-      g_autofree char *reply = lab_protocol_format_error (error->message);
-
-      log_event (self, peer_event (LAB_EVENT_ERROR, peer, error->message));
-      _lab_peer_send (peer, LAB_PEER_SLOT_ERROR, reply);
-    }
-}
-
-/* Time */
-
-static void time_stream_schedule (TimeStream *stream);
-
-static gboolean
-time_stream_tick_cb (gpointer user_data)
-{
-  TimeStream *stream = user_data;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *text = lab_protocol_format_timestamp (now);
-
-  stream->source = 0;
-  _lab_peer_send (stream->peer, LAB_PEER_SLOT_TIME, text);
-  time_stream_schedule (stream);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-time_stream_schedule (TimeStream *stream)
-{
-  double max = stream->server->time_interval_max;
-  double delay = max > 0 ? g_random_double_range (0, max) : 0;
-
-  stream->source = g_timeout_add ((guint) (delay * 1000), time_stream_tick_cb, stream);
-}
-
-static void
-time_stream_free (gpointer data)
-{
-  TimeStream *stream = data;
-
-  g_clear_handle_id (&stream->source, g_source_remove);
-  g_free (stream);
-}
-
-static void
-time_stream_start (LabServer *self,
-                   LabPeer   *peer)
-{
-  TimeStream *stream = g_new0 (TimeStream, 1);
-
-  stream->server = self;
-  stream->peer = peer;
-  g_hash_table_insert (self->time_streams, peer, stream);
-
-  /* Like the tutorial: the first timestamp at once, then random pauses. */
-  stream->source = g_idle_add (time_stream_tick_cb, stream);
-}
-
-/* Hello */
-
-static void
-hello_message (LabServer  *self,
-               LabPeer    *peer,
-               const char *name)
-{
-  g_autofree char *greeting = lab_protocol_format_greeting (name);
-  LabEvent *event;
-
-  event = peer_event (LAB_EVENT_MESSAGE_OUT, peer, greeting);
-  lab_event_set_size (event, strlen (greeting));
-  log_event (self, event);
-
-  _lab_peer_send (peer, LAB_PEER_SLOT_REPLY, greeting);
-  _lab_peer_close (peer, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-}
-
 /* Peers */
 
 static void
@@ -311,7 +104,7 @@ peer_message_cb (LabServer  *self,
                  const char *text,
                  LabPeer    *peer)
 {
-  LabEvent *event = peer_event (LAB_EVENT_MESSAGE_IN, peer, text);
+  LabEvent *event = _lab_peer_new_event (peer, LAB_EVENT_MESSAGE_IN, text);
 
   lab_event_set_size (event, strlen (text));
   log_event (self, event);
@@ -319,11 +112,11 @@ peer_message_cb (LabServer  *self,
   switch (lab_peer_get_route (peer))
     {
     case LAB_ROUTE_COUNTER:
-      counter_message (self, peer, text);
+      lab_counter_room_receive (self->counter_room, peer, text);
       break;
 
     case LAB_ROUTE_HELLO:
-      hello_message (self, peer, text);
+      lab_hello_answer (peer, text, self->event_log);
       break;
 
     case LAB_ROUTE_TIME:
@@ -347,7 +140,7 @@ peer_closing_cb (LabServer  *self,
   if (code == SOUP_WEBSOCKET_CLOSE_NORMAL)
     return;
 
-  event = peer_event (LAB_EVENT_CLOSE, peer, reason);
+  event = _lab_peer_new_event (peer, LAB_EVENT_CLOSE, reason);
   lab_event_set_code (event, code);
   log_event (self, event);
 }
@@ -373,19 +166,12 @@ peer_closed_cb (LabServer *self,
   LabEvent *event;
   guint position;
 
-  event = peer_event (LAB_EVENT_LEAVE, peer, lab_peer_get_close_reason (peer));
+  event = _lab_peer_new_event (peer, LAB_EVENT_LEAVE, lab_peer_get_close_reason (peer));
   lab_event_set_code (event, lab_peer_get_close_code (peer));
   log_event (self, event);
 
-  g_hash_table_remove (self->time_streams, peer);
-  g_ptr_array_remove (self->newcomers, peer);
-
-  if (g_ptr_array_remove (self->counter_peers, peer))
-    {
-      lab_counter_remove_user (self->counter);
-      self->users_dirty = TRUE;
-      schedule_flush (self);
-    }
+  lab_time_room_leave (self->time_room, peer);
+  lab_counter_room_leave (self->counter_room, peer);
 
   g_signal_handlers_disconnect_by_data (peer, self);
 
@@ -410,20 +196,16 @@ upgrade_written_cb (SoupServerMessage *message,
   g_signal_connect_object (peer, "closed", G_CALLBACK (peer_closed_cb), self, G_CONNECT_SWAPPED);
 
   g_list_store_append (self->peers, peer);
-  log_event (self, peer_event (LAB_EVENT_JOIN, peer, lab_peer_get_origin (peer)));
+  log_event (self, _lab_peer_new_event (peer, LAB_EVENT_JOIN, lab_peer_get_origin (peer)));
 
   switch (upgrade->route)
     {
     case LAB_ROUTE_COUNTER:
-      g_ptr_array_add (self->counter_peers, peer);
-      g_ptr_array_add (self->newcomers, peer);
-      lab_counter_add_user (self->counter);
-      self->users_dirty = TRUE;
-      schedule_flush (self);
+      lab_counter_room_join (self->counter_room, peer);
       break;
 
     case LAB_ROUTE_TIME:
-      time_stream_start (self, peer);
+      lab_time_room_join (self->time_room, peer);
       break;
 
     case LAB_ROUTE_HELLO:
@@ -434,113 +216,6 @@ upgrade_written_cb (SoupServerMessage *message,
     }
 }
 
-/* HTTP */
-
-static gboolean
-find_route (ListenerRole  role,
-            const char   *path,
-            LabRoute     *route)
-{
-  if (g_str_equal (path, "/"))
-    {
-      if (role == LISTENER_CLASSIC_TIME)
-        *route = LAB_ROUTE_TIME;
-      else if (role == LISTENER_CLASSIC_HELLO)
-        *route = LAB_ROUTE_HELLO;
-      else
-        *route = LAB_ROUTE_COUNTER;
-      return TRUE;
-    }
-
-  if (g_str_equal (path, "/counter"))
-    *route = LAB_ROUTE_COUNTER;
-  else if (g_str_equal (path, "/time"))
-    *route = LAB_ROUTE_TIME;
-  else if (g_str_equal (path, "/hello"))
-    *route = LAB_ROUTE_HELLO;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-static const char *
-find_page (ListenerRole role,
-           const char   *path)
-{
-  static const char * const pages[] = {
-    "index.html", "time.html", "style.css", "counter.js", "time.js",
-  };
-
-  if (g_str_equal (path, "/"))
-    {
-      if (role == LISTENER_MAIN)
-        return "index.html";
-      if (role == LISTENER_CLASSIC_TIME)
-        return "time.html";
-      return NULL;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    if (path[0] == '/' && g_str_equal (path + 1, pages[i]))
-      return pages[i];
-
-  return NULL;
-}
-
-static const char *
-content_type_for (const char *page)
-{
-  if (g_str_has_suffix (page, ".html"))
-    return "text/html; charset=utf-8";
-  if (g_str_has_suffix (page, ".css"))
-    return "text/css; charset=utf-8";
-  if (g_str_has_suffix (page, ".js"))
-    return "text/javascript; charset=utf-8";
-  return "application/octet-stream";
-}
-
-static void
-set_text_response (SoupServerMessage *message,
-                   guint              status,
-                   const char        *text)
-{
-  soup_server_message_set_status (message, status, NULL);
-  soup_server_message_set_response (message, "text/plain; charset=utf-8",
-                                    SOUP_MEMORY_COPY, text, strlen (text));
-}
-
-static void
-serve_page (SoupServerMessage *message,
-            const char        *page)
-{
-  g_autofree char *resource_path = g_strconcat (WEB_RESOURCE_PREFIX, page, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-  const char *method = soup_server_message_get_method (message);
-
-  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD)
-    {
-      soup_message_headers_replace (headers, "Allow", "GET, HEAD");
-      set_text_response (message, SOUP_STATUS_METHOD_NOT_ALLOWED,
-                         "Only GET and HEAD are allowed here.\n");
-      return;
-    }
-
-  bytes = g_resources_lookup_data (resource_path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  if (bytes == NULL)
-    {
-      set_text_response (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Page missing from this build.\n");
-      return;
-    }
-
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, content_type_for (page), SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
 static void
 request_cb (SoupServer        *soup,
             SoupServerMessage *message,
@@ -549,10 +224,10 @@ request_cb (SoupServer        *soup,
             gpointer           user_data)
 {
   Listener *listener = user_data;
-  const char *page = find_page (listener->role, path);
+  const char *page = lab_web_find_page (listener->role, path);
   LabRoute route;
 
-  if (find_route (listener->role, path, &route))
+  if (lab_web_find_route (listener->role, path, &route))
     {
       g_autoptr(GError) error = NULL;
       Upgrade *upgrade;
@@ -574,7 +249,7 @@ request_cb (SoupServer        *soup,
        * without an upgrade is for the page. */
       if (!g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET))
         {
-          set_text_response (message, SOUP_STATUS_BAD_REQUEST, error->message);
+          lab_web_respond_text (message, SOUP_STATUS_BAD_REQUEST, error->message);
           return;
         }
 
@@ -582,16 +257,16 @@ request_cb (SoupServer        *soup,
         {
           soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                         "Upgrade", "websocket");
-          set_text_response (message, 426 /* Upgrade Required */,
+          lab_web_respond_text (message, 426 /* Upgrade Required */,
                              "This address is a WebSocket endpoint: connect with ws:// or wss://.\n");
           return;
         }
     }
 
   if (page != NULL)
-    serve_page (message, page);
+    lab_web_serve_page (message, page);
   else
-    set_text_response (message, SOUP_STATUS_NOT_FOUND, "Not found.\n");
+    lab_web_respond_text (message, SOUP_STATUS_NOT_FOUND, "Not found.\n");
 }
 
 /* Listening */
@@ -645,7 +320,7 @@ local_port_of (GSocket *socket)
  * IPv6 may be missing (a sandbox without ::1): then IPv4 alone serves. */
 static gboolean
 add_listener (LabServer     *self,
-              ListenerRole   role,
+              LabListenerRole   role,
               guint          port,
               guint         *bound_port,
               GError       **error)
@@ -705,8 +380,8 @@ add_listener (LabServer     *self,
 failed:
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
     g_set_error (error,
-                 role == LISTENER_MAIN ? G_IO_ERROR : LAB_SERVER_ERROR,
-                 role == LISTENER_MAIN ? G_IO_ERROR_ADDRESS_IN_USE : LAB_SERVER_ERROR_CLASSIC_PORT_IN_USE,
+                 role == LAB_LISTENER_MAIN ? G_IO_ERROR : LAB_SERVER_ERROR,
+                 role == LAB_LISTENER_MAIN ? G_IO_ERROR_ADDRESS_IN_USE : LAB_SERVER_ERROR_CLASSIC_PORT_IN_USE,
                  _("Port %u is already in use by another program"), port);
   else
     g_set_error (error, local_error->domain, local_error->code,
@@ -744,7 +419,7 @@ publish_endpoints (LabServer *self)
 
         switch (listener->role)
           {
-          case LISTENER_MAIN:
+          case LAB_LISTENER_MAIN:
             g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_COUNTER_PAGE, tls, host,
                                                           self->bound_port, "/", FALSE));
             g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_COUNTER, tls, host,
@@ -752,11 +427,11 @@ publish_endpoints (LabServer *self)
             g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_TIME_PAGE, tls, host,
                                                           self->bound_port, "/time.html", FALSE));
             break;
-          case LISTENER_CLASSIC_TIME:
+          case LAB_LISTENER_CLASSIC_TIME:
             g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_TIME, tls, host,
                                                           LAB_CLASSIC_TIME_PORT, "/", TRUE));
             break;
-          case LISTENER_CLASSIC_HELLO:
+          case LAB_LISTENER_CLASSIC_HELLO:
             g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_HELLO, tls, host,
                                                           LAB_CLASSIC_HELLO_PORT, "/", TRUE));
             break;
@@ -774,11 +449,9 @@ lab_server_dispose (GObject *object)
 {
   LabServer *self = LAB_SERVER (object);
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
-  g_clear_pointer (&self->time_streams, g_hash_table_unref);
+  g_clear_object (&self->time_room);
+  g_clear_object (&self->counter_room);
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
-  g_clear_pointer (&self->counter_peers, g_ptr_array_unref);
-  g_clear_pointer (&self->newcomers, g_ptr_array_unref);
 
   if (self->peers != NULL)
     {
@@ -858,7 +531,7 @@ lab_server_get_property (GObject    *object,
       break;
 
     case PROP_TIME_INTERVAL_MAX:
-      g_value_set_double (value, self->time_interval_max);
+      g_value_set_double (value, lab_time_room_get_interval_max (self->time_room));
       break;
 
     case PROP_TLS_CERTIFICATE:
@@ -992,12 +665,10 @@ lab_server_init (LabServer *self)
   self->peers = g_list_store_new (LAB_TYPE_PEER);
   self->endpoints = g_list_store_new (LAB_TYPE_ENDPOINT);
   self->listeners = g_ptr_array_new_with_free_func (listener_free);
-  self->counter_peers = g_ptr_array_new ();
-  self->newcomers = g_ptr_array_new ();
-  self->time_streams = g_hash_table_new_full (NULL, NULL, NULL, time_stream_free);
+  self->counter_room = lab_counter_room_new (self->counter, self->event_log);
+  self->time_room = lab_time_room_new ();
   self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->port = LAB_DEFAULT_PORT;
-  self->time_interval_max = LAB_TIME_INTERVAL_MAX_DEFAULT;
   self->stall_timeout_ms = LAB_PEER_DEFAULT_STALL_TIMEOUT_MS;
 }
 
@@ -1024,10 +695,10 @@ lab_server_start (LabServer  *self,
   g_return_val_if_fail (LAB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (!lab_server_get_running (self), FALSE);
 
-  if (!add_listener (self, LISTENER_MAIN, self->port, &bound_port, error) ||
+  if (!add_listener (self, LAB_LISTENER_MAIN, self->port, &bound_port, error) ||
       (self->classic_ports &&
-       (!add_listener (self, LISTENER_CLASSIC_TIME, LAB_CLASSIC_TIME_PORT, &ignored, error) ||
-        !add_listener (self, LISTENER_CLASSIC_HELLO, LAB_CLASSIC_HELLO_PORT, &ignored, error))))
+       (!add_listener (self, LAB_LISTENER_CLASSIC_TIME, LAB_CLASSIC_TIME_PORT, &ignored, error) ||
+        !add_listener (self, LAB_LISTENER_CLASSIC_HELLO, LAB_CLASSIC_HELLO_PORT, &ignored, error))))
     {
       g_ptr_array_set_size (self->listeners, 0);
       return FALSE;
@@ -1301,7 +972,7 @@ double
 lab_server_get_time_interval_max (LabServer *self)
 {
   g_return_val_if_fail (LAB_IS_SERVER (self), 0);
-  return self->time_interval_max;
+  return lab_time_room_get_interval_max (self->time_room);
 }
 
 void
@@ -1311,10 +982,10 @@ lab_server_set_time_interval_max (LabServer *self,
   g_return_if_fail (LAB_IS_SERVER (self));
   g_return_if_fail (seconds >= 0);
 
-  if (self->time_interval_max == seconds)
+  if (lab_time_room_get_interval_max (self->time_room) == seconds)
     return;
 
-  self->time_interval_max = seconds;
+  lab_time_room_set_interval_max (self->time_room, seconds);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_INTERVAL_MAX]);
 }
 

@@ -19,4 +19,13 @@ typedef enum
   LAB_ROUTE_HELLO,
 } LabRoute;
 
+/* What a listening port is for: the main port routes by path; the classic
+ * ports put the tutorial's time and hello servers at "/". */
+typedef enum
+{
+  LAB_LISTENER_MAIN,
+  LAB_LISTENER_CLASSIC_TIME,
+  LAB_LISTENER_CLASSIC_HELLO,
+} LabListenerRole;
+
 G_END_DECLS

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lab-server-supervisor.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the supervisor's files: lab-server-supervisor.c starts the
+ * server, lab-server-supervisor-share.c deals with a taken port,
+ * lab-server-supervisor-apply.c applies new configurations with rollback. */
+
+struct _LabServerSupervisor
+{
+  GObject             parent_instance;
+
+  LabServer          *server;
+  GCancellable       *cancellable;
+  char               *problem;
+  char               *joined_notice;
+  char               *client_url;
+
+  LabSupervisionMode  mode;
+  guint               preferred_port;
+  guint               joined_check_source;
+
+  guint               port_conflict : 1;
+  guint               checking_joined : 1;
+};
+
+/* A start or an apply in flight. */
+typedef struct
+{
+  LabServerConfig *config;
+  char            *tls_problem;
+} Request;
+
+Request *_lab_server_supervisor_request_new  (const LabServerConfig *config);
+void     _lab_server_supervisor_request_free (Request               *request);
+void     _lab_server_supervisor_set_problem  (LabServerSupervisor   *self,
+                                              const char            *problem);
+void     _lab_server_supervisor_started      (LabServerSupervisor   *self);
+void     _lab_server_supervisor_leave_joined (LabServerSupervisor   *self);
+void     _lab_server_supervisor_configure    (LabServerSupervisor   *self,
+                                              const LabServerConfig *config,
+                                              GTlsCertificate       *certificate);
+void     _lab_server_supervisor_join         (LabServerSupervisor   *self,
+                                              const char            *url,
+                                              const char            *notice);
+void     _lab_server_supervisor_set_port_conflict
+                                             (LabServerSupervisor   *self,
+                                              gboolean               conflict);
+gboolean _lab_server_supervisor_start_on_next_free_port
+                                             (LabServerSupervisor   *self,
+                                              GError               **error);
+void     _lab_server_supervisor_ask_port_holder
+                                             (LabServerSupervisor   *self,
+                                              GTask                 *task);
+
+G_END_DECLS
