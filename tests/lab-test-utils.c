@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include "lab-protocol.h"
 #include "lab-test-utils.h"
 
 void
@@ -183,6 +184,92 @@ void
 lab_test_wait_closed (SoupWebsocketConnection *connection)
 {
   g_assert_true (lab_test_wait_until (is_closed, connection, LAB_TEST_TIMEOUT_MS));
+}
+
+/* A libsoup client of @server's @path; fails the test if it cannot connect. */
+SoupWebsocketConnection *
+lab_test_connect_path (LabServer  *server,
+                       const char *path)
+{
+  g_autofree char *url = lab_test_url (server, path);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection = lab_test_connect (url, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+void
+lab_test_assert_receive (SoupWebsocketConnection *connection,
+                         const char              *expected)
+{
+  g_autofree char *text = lab_test_receive (connection);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* Skips what comes before @expected; the wait for each message is bounded. */
+void
+lab_test_receive_until (SoupWebsocketConnection *connection,
+                        const char              *expected)
+{
+  for (;;)
+    {
+      g_autofree char *text = lab_test_receive (connection);
+
+      g_assert_nonnull (text);
+      if (g_str_equal (text, expected))
+        return;
+    }
+}
+
+/* Closes cleanly and waits for the closing handshake to finish. */
+void
+lab_test_close_and_wait (SoupWebsocketConnection *connection)
+{
+  if (soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  lab_test_wait_closed (connection);
+}
+
+/* Sends an action and waits for its state broadcast to come back. */
+void
+lab_test_click (SoupWebsocketConnection *connection,
+                LabAction                action,
+                gint64                   expected_value)
+{
+  g_autofree char *text = lab_protocol_format_action (action);
+  g_autofree char *expected = lab_protocol_format_state (expected_value);
+
+  soup_websocket_connection_send_text (connection, text);
+  lab_test_assert_receive (connection, expected);
+}
+
+static void
+shut_down_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (lab_server_shutdown_finish (LAB_SERVER (object), result, NULL));
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Stops @server and waits until every connection has closed. */
+void
+lab_test_server_shutdown (LabServer *server)
+{
+  gboolean done = FALSE;
+
+  lab_server_shutdown_async (server, NULL, shut_down_cb, &done);
+  g_assert_true (lab_test_wait_until (is_true, &done, LAB_TEST_TIMEOUT_MS));
 }
 
 typedef struct

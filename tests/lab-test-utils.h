@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "lab-protocol.h"
 #include "lab-server.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,17 @@ SoupWebsocketConnection *lab_test_connect            (const char               *
 char                    *lab_test_receive            (SoupWebsocketConnection  *connection);
 gboolean                 lab_test_has_pending        (SoupWebsocketConnection  *connection);
 void                     lab_test_wait_closed        (SoupWebsocketConnection  *connection);
+SoupWebsocketConnection *lab_test_connect_path       (LabServer                *server,
+                                                      const char               *path);
+void                     lab_test_assert_receive     (SoupWebsocketConnection  *connection,
+                                                      const char               *expected);
+void                     lab_test_receive_until      (SoupWebsocketConnection  *connection,
+                                                      const char               *expected);
+void                     lab_test_close_and_wait     (SoupWebsocketConnection  *connection);
+void                     lab_test_click              (SoupWebsocketConnection  *connection,
+                                                      LabAction                 action,
+                                                      gint64                    expected_value);
+void                     lab_test_server_shutdown    (LabServer                *server);
 guint                    lab_test_http_get           (LabServer                *server,
                                                       const char               *method,
                                                       const char               *path,

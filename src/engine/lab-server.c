@@ -234,7 +234,9 @@ request_cb (SoupServer        *soup,
 
       if (soup_websocket_server_check_handshake (message, NULL, NULL, NULL, &error))
         {
-          soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL);
+          /* It sets the error response itself when it refuses. */
+          if (!soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL))
+            return;
 
           upgrade = g_new0 (Upgrade, 1);
           upgrade->server = listener->server;
