@@ -253,6 +253,8 @@ shut_down_cb (GObject      *object,
   gboolean *done = user_data;
 
   g_assert_true (lab_server_shutdown_finish (LAB_SERVER (object), result, NULL));
+  /* Done means every connection has closed, not that closing began. */
+  g_assert_cmpuint (g_list_model_get_n_items (lab_server_get_peers (LAB_SERVER (object))), ==, 0);
   *done = TRUE;
 }
 
@@ -775,4 +777,44 @@ lab_test_python (void)
   const char *path = g_getenv ("PYTHON3");
 
   return path != NULL ? path : "/usr/bin/python3";
+}
+
+/* A started server on an ephemeral port for each test of a suite. */
+void
+lab_test_server_fixture_setup (LabTestServerFixture *fixture,
+                               gconstpointer         data)
+{
+  fixture->server = lab_test_server_new_started ();
+}
+
+void
+lab_test_server_fixture_teardown (LabTestServerFixture *fixture,
+                                  gconstpointer         data)
+{
+  /* Every closing handshake finished: nothing outlives the test. */
+  lab_test_server_shutdown (fixture->server);
+  g_clear_object (&fixture->server);
+}
+
+SoupWebsocketConnection *
+lab_test_fixture_connect (LabTestServerFixture *fixture,
+                          const char           *path)
+{
+  return lab_test_connect_path (fixture->server, path);
+}
+
+/* A port nobody listens on right now (another process may take it before the caller). */
+guint
+lab_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any_port, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }

@@ -19,6 +19,7 @@ gboolean                 lab_test_wait_until         (LabTestCondition          
                                                       gpointer                  data,
                                                       guint                     timeout_ms);
 void                     lab_test_run_for            (guint                     milliseconds);
+guint                    lab_test_free_port          (void);
 LabServer               *lab_test_server_new_started (void);
 char                    *lab_test_url                (LabServer                *server,
                                                       const char               *path);
@@ -38,6 +39,23 @@ void                     lab_test_click              (SoupWebsocketConnection  *
                                                       LabAction                 action,
                                                       gint64                    expected_value);
 void                     lab_test_server_shutdown    (LabServer                *server);
+
+typedef struct
+{
+  LabServer *server;
+} LabTestServerFixture;
+
+void                     lab_test_server_fixture_setup    (LabTestServerFixture *fixture,
+                                                           gconstpointer         data);
+void                     lab_test_server_fixture_teardown (LabTestServerFixture *fixture,
+                                                           gconstpointer         data);
+SoupWebsocketConnection *lab_test_fixture_connect         (LabTestServerFixture *fixture,
+                                                           const char           *path);
+
+/* g_test_add() for a test that gets a started server */
+#define LAB_TEST_ADD_WITH_SERVER(path, func) \
+  g_test_add (path, LabTestServerFixture, NULL, lab_test_server_fixture_setup, func, \
+              lab_test_server_fixture_teardown)
 guint                    lab_test_http_get           (LabServer                *server,
                                                       const char               *method,
                                                       const char               *path,

@@ -199,20 +199,6 @@ test_bad_file_keeps_serving (void)
   run_app (bad_file_keeps_serving, "--port", "0", NULL);
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 typedef struct
 {
   LabServer *server;
@@ -232,7 +218,7 @@ static void
 port_change_restarts (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  PortCheck check = { lab_ui_test_get_server (app), free_port () };
+  PortCheck check = { lab_ui_test_get_server (app), lab_test_free_port () };
   g_autofree char *expected_url = g_strdup_printf ("ws://127.0.0.1:%u/", check.port);
 
   wait_ready (window);

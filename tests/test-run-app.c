@@ -128,21 +128,6 @@ spawn_run_app (const char  *checkout,
                                     (const char * const *) environment);
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any_port, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* Asks for the counter page now and then, until it answers or the process ends. */
 typedef struct
 {
@@ -279,7 +264,7 @@ test_readme_run_command (void)
   g_autofree char *world = g_dir_make_tmp ("websocket-lab-newcomer-XXXXXX", NULL);
   g_autofree char *checkout = copy_checkout (world);
   g_auto(GStrv) environment = newcomer_environment (world);
-  g_autofree char *port_text = g_strdup_printf ("%u", free_port ());
+  g_autofree char *port_text = g_strdup_printf ("%u", lab_test_free_port ());
   g_autoptr(LabTestProcess) app = NULL;
   g_autoptr(LabTestProcess) headless = NULL;
   g_autofree char *output = NULL;

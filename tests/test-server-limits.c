@@ -14,40 +14,14 @@
  * messages, messages in many fragments, slow and stuck readers. Real
  * sockets, and a hand-written client for what libsoup's cannot do. */
 
-typedef struct
-{
-  LabServer *server;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  fixture->server = lab_test_server_new_started ();
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  /* Every closing handshake finished: nothing outlives the test. */
-  lab_test_server_shutdown (fixture->server);
-  g_clear_object (&fixture->server);
-}
-
-static SoupWebsocketConnection *
-connect_to (Fixture    *fixture,
-            const char *path)
-{
-  return lab_test_connect_path (fixture->server, path);
-}
+typedef LabTestServerFixture Fixture;
 
 static void
 test_binary_closes_1003 (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) client = connect_to (fixture, "/");
-  g_autoptr(SoupWebsocketConnection) other = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) client = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) other = lab_test_fixture_connect (fixture, "/");
 
   soup_websocket_connection_send_binary (client, "\x01\x02", 2);
   lab_test_wait_closed (client);
@@ -76,7 +50,7 @@ static void
 test_message_limit (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) client = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) client = lab_test_fixture_connect (fixture, "/");
   g_autofree char *at_limit = padded_action (LAB_PEER_MESSAGE_LIMIT);
   g_autofree char *over_limit = padded_action (LAB_PEER_MESSAGE_LIMIT + 1);
 
@@ -123,7 +97,7 @@ test_fragmented_message_limit (Fixture       *fixture,
                                gconstpointer  data)
 {
   g_autoptr(GSocket) socket = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  g_autoptr(SoupWebsocketConnection) other = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) other = lab_test_fixture_connect (fixture, "/");
   g_autofree char *fragment = g_strnfill (1024, 'x');
 
   /* 1 MiB as 1024 fragments of 1 KiB: libsoup alone would assemble it all. */
@@ -154,7 +128,7 @@ static void
 test_slow_reader_is_bounded (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) clicker = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) clicker = lab_test_fixture_connect (fixture, "/");
   g_autoptr(SoupWebsocketConnection) bystander = NULL;
   g_autoptr(GSocket) slow = NULL;
   g_autofree char *plus = lab_protocol_format_action (LAB_ACTION_PLUS);
@@ -175,7 +149,7 @@ test_slow_reader_is_bounded (Fixture       *fixture,
   slow = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 4096);
   /* Peers are listed in the order they joined: the slow one came second. */
   slow_peer = g_list_model_get_item (lab_server_get_peers (fixture->server), 1);
-  bystander = connect_to (fixture, "/");
+  bystander = lab_test_fixture_connect (fixture, "/");
   lab_test_receive_until (clicker, "{\"type\":\"users\",\"count\":3}");
   lab_test_receive_until (bystander, "{\"type\":\"state\",\"value\":0}");
 
@@ -268,7 +242,7 @@ static void
 test_stuck_reader_closed_1008 (Fixture       *fixture,
                                gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) clicker = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) clicker = lab_test_fixture_connect (fixture, "/");
   g_autoptr(GSocket) stuck = NULL;
   g_autofree char *plus = lab_protocol_format_action (LAB_ACTION_PLUS);
   g_autoptr(LabPeer) stuck_peer = NULL;
@@ -307,8 +281,7 @@ main (int   argc,
 {
   lab_test_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD LAB_TEST_ADD_WITH_SERVER
 
   ADD ("/server/limits/binary-closes-1003", test_binary_closes_1003);
   ADD ("/server/limits/message-limit", test_message_limit);

@@ -14,46 +14,20 @@
 /* A real server on an ephemeral loopback port, real libsoup clients, and a
  * hand-written client for what libsoup's cannot do. */
 
-typedef struct
-{
-  LabServer *server;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  fixture->server = lab_test_server_new_started ();
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  /* Every closing handshake finished: nothing outlives the test. */
-  lab_test_server_shutdown (fixture->server);
-  g_clear_object (&fixture->server);
-}
-
-static SoupWebsocketConnection *
-connect_to (Fixture    *fixture,
-            const char *path)
-{
-  return lab_test_connect_path (fixture->server, path);
-}
+typedef LabTestServerFixture Fixture;
 
 static void
 test_counter_users_on_join_and_leave (Fixture       *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) a = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) a = lab_test_fixture_connect (fixture, "/");
   g_autoptr(SoupWebsocketConnection) b = NULL;
 
   /* The tutorial's order: users to all, then the state to the newcomer. */
   lab_test_assert_receive (a, "{\"type\":\"users\",\"count\":1}");
   lab_test_assert_receive (a, "{\"type\":\"state\",\"value\":0}");
 
-  b = connect_to (fixture, "/counter");
+  b = lab_test_fixture_connect (fixture, "/counter");
   lab_test_assert_receive (b, "{\"type\":\"users\",\"count\":2}");
   lab_test_assert_receive (b, "{\"type\":\"state\",\"value\":0}");
   lab_test_assert_receive (a, "{\"type\":\"users\",\"count\":2}");
@@ -74,7 +48,7 @@ test_counter_plus_minus_reach_everyone (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     {
-      clients[i] = connect_to (fixture, i == 1 ? "/counter" : "/");
+      clients[i] = lab_test_fixture_connect (fixture, i == 1 ? "/counter" : "/");
       g_free (lab_test_receive (clients[i]));  /* users */
       g_free (lab_test_receive (clients[i]));  /* state */
       for (guint j = 0; j < i; j++)
@@ -105,14 +79,14 @@ static void
 test_counter_burst_is_coalesced (Fixture       *fixture,
                                  gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) clicker = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) clicker = lab_test_fixture_connect (fixture, "/");
   g_autoptr(SoupWebsocketConnection) watcher = NULL;
   g_autofree char *plus = lab_protocol_format_action (LAB_ACTION_PLUS);
   guint states = 0;
 
   g_free (lab_test_receive (clicker));
   g_free (lab_test_receive (clicker));
-  watcher = connect_to (fixture, "/");
+  watcher = lab_test_fixture_connect (fixture, "/");
   g_free (lab_test_receive (watcher));
   g_free (lab_test_receive (watcher));
   g_free (lab_test_receive (clicker));
@@ -150,12 +124,12 @@ test_counter_bad_input (Fixture       *fixture,
     "{\"action\":\"plus\"",
     "",
   };
-  g_autoptr(SoupWebsocketConnection) sender = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) sender = lab_test_fixture_connect (fixture, "/");
   g_autoptr(SoupWebsocketConnection) other = NULL;
 
   g_free (lab_test_receive (sender));
   g_free (lab_test_receive (sender));
-  other = connect_to (fixture, "/");
+  other = lab_test_fixture_connect (fixture, "/");
   g_free (lab_test_receive (other));
   g_free (lab_test_receive (other));
   g_free (lab_test_receive (sender));
@@ -190,8 +164,8 @@ static void
 test_counter_change_reaches_everyone (Fixture       *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) first = connect_to (fixture, "/");
-  g_autoptr(SoupWebsocketConnection) second = connect_to (fixture, "/counter");
+  g_autoptr(SoupWebsocketConnection) first = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) second = lab_test_fixture_connect (fixture, "/counter");
   LabCounter *counter = lab_server_get_counter (fixture->server);
   g_autoptr(GError) error = NULL;
 
@@ -212,8 +186,8 @@ static void
 test_counter_range_limit (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) client = connect_to (fixture, "/");
-  g_autoptr(SoupWebsocketConnection) other = connect_to (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) client = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) other = lab_test_fixture_connect (fixture, "/");
   LabCounter *counter = lab_server_get_counter (fixture->server);
   g_autofree char *at_max = lab_protocol_format_state (LAB_COUNTER_MAX);
   g_autofree char *below_max = lab_protocol_format_state (LAB_COUNTER_MAX - 1);
@@ -238,37 +212,18 @@ test_counter_range_limit (Fixture       *fixture,
   lab_test_close_and_wait (other);
 }
 
-static void
-shutdown_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  guint *peers_left = user_data;
-
-  g_assert_true (lab_server_shutdown_finish (LAB_SERVER (object), result, NULL));
-  *peers_left = g_list_model_get_n_items (lab_server_get_peers (LAB_SERVER (object)));
-}
-
-static gboolean
-shutdown_done (gpointer data)
-{
-  return *(guint *) data != G_MAXUINT;
-}
-
 /* Shutdown completes once every connection has closed, each with 1001. */
 static void
 test_shutdown (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) counter = connect_to (fixture, "/");
-  g_autoptr(SoupWebsocketConnection) time_client = connect_to (fixture, "/time");
-  g_autoptr(SoupWebsocketConnection) hello = connect_to (fixture, "/hello");
-  guint peers_left = G_MAXUINT;
+  g_autoptr(SoupWebsocketConnection) counter = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) time_client = lab_test_fixture_connect (fixture, "/time");
+  g_autoptr(SoupWebsocketConnection) hello = lab_test_fixture_connect (fixture, "/hello");
 
-  lab_server_shutdown_async (fixture->server, NULL, shutdown_done_cb, &peers_left);
+  /* It waits for every peer to be gone, and says so when it completes. */
+  lab_test_server_shutdown (fixture->server);
   g_assert_false (lab_server_get_running (fixture->server));
-  g_assert_true (lab_test_wait_until (shutdown_done, &peers_left, LAB_TEST_TIMEOUT_MS));
-  g_assert_cmpuint (peers_left, ==, 0);
 
   lab_test_wait_closed (counter);
   lab_test_wait_closed (time_client);
@@ -282,8 +237,8 @@ static void
 test_hello (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) client = connect_to (fixture, "/hello");
-  g_autoptr(SoupWebsocketConnection) big = connect_to (fixture, "/hello");
+  g_autoptr(SoupWebsocketConnection) client = lab_test_fixture_connect (fixture, "/hello");
+  g_autoptr(SoupWebsocketConnection) big = lab_test_fixture_connect (fixture, "/hello");
   g_autofree char *long_name = g_strnfill (LAB_PEER_MESSAGE_LIMIT + 1, 'n');
 
   soup_websocket_connection_send_text (client, "Ada Lovelace \xe2\x9c\x93");
@@ -312,7 +267,7 @@ test_time (Fixture       *fixture,
   /* The tutorial's pace by default; shortened here to keep the test quick. */
   g_assert_cmpfloat (lab_server_get_time_interval_max (fixture->server), ==, 3.0);
   lab_server_set_time_interval_max (fixture->server, max);
-  client = connect_to (fixture, "/time");
+  client = lab_test_fixture_connect (fixture, "/time");
 
   for (guint i = 0; i < 8; i++)
     {
@@ -350,7 +305,7 @@ test_time_intervals (Fixture       *fixture,
   GTimeSpan largest = 0;
 
   lab_server_set_time_interval_max (fixture->server, max);
-  client = connect_to (fixture, "/time");
+  client = lab_test_fixture_connect (fixture, "/time");
 
   for (guint i = 0; i < 21; i++)
     {
@@ -441,13 +396,13 @@ static void
 test_peers_model (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) counter = connect_to (fixture, "/counter");
+  g_autoptr(SoupWebsocketConnection) counter = lab_test_fixture_connect (fixture, "/counter");
   g_autoptr(SoupWebsocketConnection) time_client = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   LabPeer *peer;
 
   g_assert_cmpuint (g_list_model_get_n_items (lab_server_get_peers (fixture->server)), ==, 1);
-  time_client = connect_to (fixture, "/time");
+  time_client = lab_test_fixture_connect (fixture, "/time");
   g_assert_cmpuint (g_list_model_get_n_items (lab_server_get_peers (fixture->server)), ==, 2);
 
   peer = find_peer (fixture->server, LAB_ROUTE_COUNTER);
@@ -497,7 +452,7 @@ test_port_in_use (Fixture       *fixture,
   g_assert_false (lab_server_get_running (second));
 
   /* The first one did not notice. */
-  client = connect_to (fixture, "/");
+  client = lab_test_fixture_connect (fixture, "/");
   lab_test_assert_receive (client, "{\"type\":\"users\",\"count\":1}");
   lab_test_close_and_wait (client);
 }
@@ -506,8 +461,8 @@ static void
 test_stop_closes_1001 (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) client = connect_to (fixture, "/");
-  g_autoptr(SoupWebsocketConnection) time_client = connect_to (fixture, "/time");
+  g_autoptr(SoupWebsocketConnection) client = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) time_client = lab_test_fixture_connect (fixture, "/time");
   g_autofree char *url = lab_test_url (fixture->server, "/");
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupWebsocketConnection) refused = NULL;
@@ -620,8 +575,7 @@ main (int   argc,
 {
   lab_test_init (&argc, &argv);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD LAB_TEST_ADD_WITH_SERVER
 
   ADD ("/server/counter/users-on-join-and-leave", test_counter_users_on_join_and_leave);
   ADD ("/server/counter/plus-minus-reach-everyone", test_counter_plus_minus_reach_everyone);

@@ -12,34 +12,26 @@
 /* Supervision without a display: what the window and --headless rely on when
  * a port is taken, a certificate does not load, or new settings fail. */
 
+typedef gboolean (*FinishFunc) (LabServerSupervisor  *self,
+                                GAsyncResult         *result,
+                                GError              **error);
+
 typedef struct
 {
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
+  FinishFunc  finish;
+  gboolean    done;
+  gboolean    ok;
+  GError     *error;
 } Outcome;
 
 static void
-started_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+finished_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   Outcome *outcome = user_data;
 
-  outcome->ok = lab_server_supervisor_start_finish (LAB_SERVER_SUPERVISOR (object), result,
-                                                    &outcome->error);
-  outcome->done = TRUE;
-}
-
-static void
-applied_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->ok = lab_server_supervisor_apply_finish (LAB_SERVER_SUPERVISOR (object), result,
-                                                    &outcome->error);
+  outcome->ok = outcome->finish (LAB_SERVER_SUPERVISOR (object), result, &outcome->error);
   outcome->done = TRUE;
 }
 
@@ -57,30 +49,25 @@ supervisor_new (LabSupervisionMode mode)
   return lab_server_supervisor_new (server, mode);
 }
 
-/* Starts and waits; the outcome's error is the caller's to free. */
+/* Starts (or applies) and waits; the outcome's error is the caller's to free. */
 static Outcome
-start (LabServerSupervisor   *supervisor,
-       const LabServerConfig *config)
+run (LabServerSupervisor   *supervisor,
+     const LabServerConfig *config,
+     gboolean               apply)
 {
-  Outcome outcome = { 0 };
+  Outcome outcome = { apply ? lab_server_supervisor_apply_finish : lab_server_supervisor_start_finish };
 
-  lab_server_supervisor_start_async (supervisor, config, NULL, started_cb, &outcome);
+  if (apply)
+    lab_server_supervisor_apply_async (supervisor, config, NULL, finished_cb, &outcome);
+  else
+    lab_server_supervisor_start_async (supervisor, config, NULL, finished_cb, &outcome);
   g_assert_true (lab_test_wait_until (outcome_done, &outcome, LAB_TEST_TIMEOUT_MS));
 
   return outcome;
 }
 
-static Outcome
-apply (LabServerSupervisor   *supervisor,
-       const LabServerConfig *config)
-{
-  Outcome outcome = { 0 };
-
-  lab_server_supervisor_apply_async (supervisor, config, NULL, applied_cb, &outcome);
-  g_assert_true (lab_test_wait_until (outcome_done, &outcome, LAB_TEST_TIMEOUT_MS));
-
-  return outcome;
-}
+#define start(supervisor, config) run (supervisor, config, FALSE)
+#define apply(supervisor, config) run (supervisor, config, TRUE)
 
 static LabServerConfig *
 config_for_port (guint port)

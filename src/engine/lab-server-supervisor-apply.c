@@ -173,10 +173,8 @@ lab_server_supervisor_apply_async (LabServerSupervisor   *self,
   g_return_if_fail (LAB_IS_SERVER_SUPERVISOR (self));
   g_return_if_fail (config != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_server_supervisor_apply_async);
-  g_task_set_task_data (task, _lab_server_supervisor_request_new (config),
-                        (GDestroyNotify) _lab_server_supervisor_request_free);
+  task = _lab_server_supervisor_task_new (self, config, cancellable, callback, user_data,
+                                          lab_server_supervisor_apply_async);
 
   if (!lab_server_config_wants_certificate (config, &error))
     apply_with (task, NULL);

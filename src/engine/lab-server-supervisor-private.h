@@ -34,8 +34,12 @@ typedef struct
   char            *tls_problem;
 } Request;
 
-Request *_lab_server_supervisor_request_new  (const LabServerConfig *config);
-void     _lab_server_supervisor_request_free (Request               *request);
+GTask   *_lab_server_supervisor_task_new     (LabServerSupervisor   *self,
+                                              const LabServerConfig *config,
+                                              GCancellable          *cancellable,
+                                              GAsyncReadyCallback    callback,
+                                              gpointer               user_data,
+                                              gpointer               source_tag);
 void     _lab_server_supervisor_set_problem  (LabServerSupervisor   *self,
                                               const char            *problem);
 void     _lab_server_supervisor_started      (LabServerSupervisor   *self);

@@ -32,22 +32,39 @@ G_DEFINE_FINAL_TYPE (LabServerSupervisor, lab_server_supervisor, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 
-void
-_lab_server_supervisor_request_free (Request *request)
+static void
+request_free (Request *request)
 {
   lab_server_config_free (request->config);
   g_free (request->tls_problem);
   g_free (request);
 }
 
-Request *
-_lab_server_supervisor_request_new (const LabServerConfig *config)
+static Request *
+request_new (const LabServerConfig *config)
 {
   Request *request = g_new0 (Request, 1);
 
   request->config = lab_server_config_copy (config);
 
   return request;
+}
+
+/* A start or an apply of @config, with its own copy of it. */
+GTask *
+_lab_server_supervisor_task_new (LabServerSupervisor   *self,
+                                 const LabServerConfig *config,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data,
+                                 gpointer               source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, request_new (config), (GDestroyNotify) request_free);
+
+  return task;
 }
 
 /* Properties */
@@ -237,10 +254,8 @@ lab_server_supervisor_start_async (LabServerSupervisor   *self,
   g_return_if_fail (LAB_IS_SERVER_SUPERVISOR (self));
   g_return_if_fail (config != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_server_supervisor_start_async);
-  g_task_set_task_data (task, _lab_server_supervisor_request_new (config),
-                        (GDestroyNotify) _lab_server_supervisor_request_free);
+  task = _lab_server_supervisor_task_new (self, config, cancellable, callback, user_data,
+                                          lab_server_supervisor_start_async);
 
   if (lab_server_get_running (self->server))
     {
@@ -266,6 +281,22 @@ lab_server_supervisor_start_finish (LabServerSupervisor  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* After a start by hand: the server runs, or :problem says why not. */
+static gboolean
+started_or_problem (LabServerSupervisor *self,
+                    gboolean             started,
+                    const GError        *error)
+{
+  if (!started)
+    {
+      _lab_server_supervisor_set_problem (self, error->message);
+      return FALSE;
+    }
+
+  _lab_server_supervisor_started (self);
+  return TRUE;
 }
 
 /**
@@ -294,14 +325,7 @@ lab_server_supervisor_set_running (LabServerSupervisor *self,
       return TRUE;
     }
 
-  if (!lab_server_start (self->server, &error))
-    {
-      _lab_server_supervisor_set_problem (self, error->message);
-      return FALSE;
-    }
-
-  _lab_server_supervisor_started (self);
-  return TRUE;
+  return started_or_problem (self, lab_server_start (self->server, &error), error);
 }
 
 /**
@@ -321,14 +345,8 @@ lab_server_supervisor_use_another_port (LabServerSupervisor *self)
   if (lab_server_get_running (self->server))
     return TRUE;
 
-  if (!_lab_server_supervisor_start_on_next_free_port (self, &error))
-    {
-      _lab_server_supervisor_set_problem (self, error->message);
-      return FALSE;
-    }
-
-  _lab_server_supervisor_started (self);
-  return TRUE;
+  return started_or_problem (self, _lab_server_supervisor_start_on_next_free_port (self, &error),
+                             error);
 }
 
 /**
