@@ -10,11 +10,23 @@
 #include "lab-protocol.h"
 
 /* The counter's connections, as the tutorial's counter server keeps them: a
- * newcomer gets the state, everyone gets the users count on each join and
+ * newcomer gets the state, everyone gets the users count when people join and
  * leave, and the state after every change. Broadcasts follow the counter's
- * notifications, whatever changed it, and everything that changed in one
- * main-loop turn goes out as one message per connection: a join storm or a
- * burst of clicks costs O(N) sends, not O(N²). */
+ * notifications, whatever changed it.
+ *
+ * What changed in one main-loop turn goes out as one message per connection.
+ * A join storm needs more than that, since each join completes in a turn of
+ * its own: the users count goes out at once in a quiet room, then, while
+ * joins keep coming, when it has doubled or halved (at most every
+ * USERS_MIN_GAP_MS) and at least every USERS_QUIET_MS, and always once more
+ * at the end. Each connection then hears a handful of users messages however
+ * large the class, and the whole storm costs O(N) sends, not O(N²). */
+
+/* A room quiet this long hears of a join at once; during a storm the count
+ * still goes out this often, so a window shows it moving (5 times a second). */
+#define USERS_QUIET_MS 200
+/* The shortest gap between two users broadcasts during a storm. */
+#define USERS_MIN_GAP_MS 20
 
 struct _LabCounterRoom
 {
@@ -24,9 +36,15 @@ struct _LabCounterRoom
   LabBoundedList *event_log;
   /* Not owned: each is in the server's peers while open. */
   GHashTable     *peers;
+  /* Owned, so one that leaves before its state goes needs no search. */
+  GPtrArray      *newcomers;
 
+  gint64          users_sent_at;   /* monotonic µs of the last users broadcast */
+  guint           users_sent;      /* the count it carried */
   guint           flush_source;
-  guint           users_dirty : 1;
+  guint           users_timer;
+
+  guint           users_due : 1;
   guint           state_dirty : 1;
 };
 
@@ -53,6 +71,30 @@ log_broadcast (LabCounterRoom *self,
   log_event (self, event);
 }
 
+/* Only the newcomers hear something, without a look at anyone else: the
+ * users count and the state, in the tutorial's order, while everyone else
+ * waits for the next users broadcast. */
+static void
+greet_newcomers (LabCounterRoom *self,
+                 const char     *state_text)
+{
+  guint users = lab_counter_get_users (self->counter);
+  g_autofree char *users_text = lab_protocol_format_users (users);
+
+  for (guint i = 0; i < self->newcomers->len; i++)
+    {
+      LabPeer *peer = g_ptr_array_index (self->newcomers, i);
+
+      if (_lab_peer_get_newcomer (peer))
+        {
+          _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
+          _lab_peer_set_users_heard (peer, users);
+          _lab_peer_send (peer, LAB_PEER_SLOT_STATE, state_text);
+        }
+      _lab_peer_set_newcomer (peer, FALSE);
+    }
+}
+
 static gboolean
 flush_cb (gpointer user_data)
 {
@@ -64,10 +106,21 @@ flush_cb (gpointer user_data)
   gpointer key;
 
   self->flush_source = 0;
-
-  if (self->users_dirty)
-    users_text = lab_protocol_format_users (lab_counter_get_users (self->counter));
   state_text = lab_protocol_format_state (lab_counter_get_value (self->counter));
+
+  if (!self->users_due && !self->state_dirty)
+    {
+      greet_newcomers (self, state_text);
+      g_ptr_array_set_size (self->newcomers, 0);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->users_due)
+    {
+      self->users_sent = lab_counter_get_users (self->counter);
+      self->users_sent_at = g_get_monotonic_time ();
+      users_text = lab_protocol_format_users (self->users_sent);
+    }
 
   /* The tutorial's order: users to everyone, then the state; a newcomer gets
    * the state even when it did not change. */
@@ -76,21 +129,26 @@ flush_cb (gpointer user_data)
     {
       LabPeer *peer = key;
 
-      if (users_text != NULL)
-        _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
+      /* A newcomer greeted with this very count does not hear it twice. */
+      if (users_text != NULL && _lab_peer_get_users_heard (peer) != self->users_sent)
+        {
+          _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
+          _lab_peer_set_users_heard (peer, self->users_sent);
+        }
 
       if (self->state_dirty || _lab_peer_get_newcomer (peer))
         _lab_peer_send (peer, LAB_PEER_SLOT_STATE, state_text);
 
       _lab_peer_set_newcomer (peer, FALSE);
     }
+  g_ptr_array_set_size (self->newcomers, 0);
 
   if (users_text != NULL && n_peers > 0)
     log_broadcast (self, users_text, n_peers);
   if (self->state_dirty && n_peers > 0)
     log_broadcast (self, state_text, n_peers);
 
-  self->users_dirty = FALSE;
+  self->users_due = FALSE;
   self->state_dirty = FALSE;
 
   return G_SOURCE_REMOVE;
@@ -103,6 +161,50 @@ schedule_flush (LabCounterRoom *self)
     self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
 }
 
+static gboolean
+users_timer_cb (gpointer user_data)
+{
+  LabCounterRoom *self = user_data;
+
+  self->users_timer = 0;
+  self->users_due = TRUE;
+  schedule_flush (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* When the users count that just changed goes out: see the top of the file. */
+static void
+plan_users_broadcast (LabCounterRoom *self)
+{
+  guint users = lab_counter_get_users (self->counter);
+  gint64 since_ms = (g_get_monotonic_time () - self->users_sent_at) / 1000;
+  gboolean doubled = users >= 2 * self->users_sent || 2 * users <= self->users_sent;
+  gint64 wait_ms;
+
+  if (since_ms >= USERS_QUIET_MS)
+    wait_ms = 0;
+  else if (doubled)
+    wait_ms = MAX (0, USERS_MIN_GAP_MS - since_ms);
+  else
+    wait_ms = USERS_QUIET_MS - since_ms;
+
+  if (wait_ms == 0)
+    {
+      g_clear_handle_id (&self->users_timer, g_source_remove);
+      self->users_due = TRUE;
+      schedule_flush (self);
+      return;
+    }
+
+  /* A timer already due sooner stays; a sooner one replaces it. */
+  if (self->users_timer != 0 && !doubled)
+    return;
+
+  g_clear_handle_id (&self->users_timer, g_source_remove);
+  self->users_timer = g_timeout_add ((guint) wait_ms, users_timer_cb, self);
+}
+
 static void
 value_changed_cb (LabCounterRoom *self)
 {
@@ -113,8 +215,8 @@ value_changed_cb (LabCounterRoom *self)
 static void
 users_changed_cb (LabCounterRoom *self)
 {
-  self->users_dirty = TRUE;
-  schedule_flush (self);
+  if (!self->users_due)
+    plan_users_broadcast (self);
 }
 
 static void
@@ -123,11 +225,13 @@ lab_counter_room_dispose (GObject *object)
   LabCounterRoom *self = LAB_COUNTER_ROOM (object);
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->users_timer, g_source_remove);
   if (self->counter != NULL)
     g_signal_handlers_disconnect_by_data (self->counter, self);
   g_clear_object (&self->counter);
   g_clear_object (&self->event_log);
   g_clear_pointer (&self->peers, g_hash_table_unref);
+  g_clear_pointer (&self->newcomers, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lab_counter_room_parent_class)->dispose (object);
 }
@@ -142,6 +246,7 @@ static void
 lab_counter_room_init (LabCounterRoom *self)
 {
   self->peers = g_hash_table_new (NULL, NULL);
+  self->newcomers = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -182,6 +287,7 @@ lab_counter_room_join (LabCounterRoom *self,
     return;
 
   _lab_peer_set_newcomer (peer, TRUE);
+  g_ptr_array_add (self->newcomers, g_object_ref (peer));
   schedule_flush (self);
   lab_counter_add_user (self->counter);
 }

@@ -49,6 +49,9 @@ void      _lab_peer_close             (LabPeer            *self,
 gboolean  _lab_peer_get_newcomer      (LabPeer            *self);
 void      _lab_peer_set_newcomer      (LabPeer            *self,
                                        gboolean            newcomer);
+guint     _lab_peer_get_users_heard   (LabPeer            *self);
+void      _lab_peer_set_users_heard   (LabPeer            *self,
+                                       guint               users);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,
                                        const char         *detail);

@@ -43,7 +43,9 @@ struct _LabPeer
 
   guint                    backed_up : 1;
   guint                    closed : 1;
-  /* In the counter room, and not sent the state yet */
+  /* In the counter room: the users count it last heard, and whether it has
+   * yet to hear the state */
+  guint                    users_heard;
   guint                    newcomer : 1;
 };
 
@@ -664,4 +666,19 @@ _lab_peer_new_event (LabPeer      *self,
 
   path = describe_path (self);
   return lab_event_new (kind, self->id, self->remote_address, path, detail);
+}
+
+guint
+_lab_peer_get_users_heard (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+  return self->users_heard;
+}
+
+void
+_lab_peer_set_users_heard (LabPeer *self,
+                           guint    users)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+  self->users_heard = users;
 }
