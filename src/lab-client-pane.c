@@ -390,3 +390,12 @@ lab_client_pane_get_value_text (LabClientPane *self)
 
   return gtk_label_get_label (self->value_label);
 }
+
+/* What a person reads as the number of users online. */
+const char *
+lab_client_pane_get_users_text (LabClientPane *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT_PANE (self), NULL);
+
+  return gtk_label_get_label (self->users_label);
+}

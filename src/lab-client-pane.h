@@ -19,5 +19,6 @@ void        lab_client_pane_set_url_text   (LabClientPane *self,
                                             const char    *text);
 char       *lab_client_pane_dup_status     (LabClientPane *self);
 const char *lab_client_pane_get_value_text (LabClientPane *self);
+const char *lab_client_pane_get_users_text (LabClientPane *self);
 
 G_END_DECLS

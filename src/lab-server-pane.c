@@ -7,6 +7,7 @@
 
 #include "lab-peer.h"
 #include "lab-server-pane.h"
+#include "lab-throttled-list.h"
 
 /* The server half of the window: where the server listens, what it holds, who
  * is connected and what just happened. It shows one server and what its
@@ -31,7 +32,12 @@ struct _LabServerPane
   GtkLabel        *users_label;
   GtkStack        *peers_stack;
   GtkListView     *peers_view;
-  GtkListBox      *events_list;
+  GtkListView     *events_view;
+
+  /* The server's lists as the views take them: in batches */
+  LabThrottledList *peers;
+  LabThrottledList *events;
+  guint            counter_update_source;
 };
 
 enum {
@@ -42,6 +48,8 @@ enum {
 
 /* The log holds more; a glance at the window needs the latest few. */
 #define EVENTS_SHOWN 100
+/* The counter's numbers move at most this often during a storm of clicks or joins. */
+#define COUNTER_UPDATE_MS 100
 
 G_DEFINE_FINAL_TYPE (LabServerPane, lab_server_pane, ADW_TYPE_BIN)
 
@@ -195,18 +203,9 @@ update_problem (LabServerPane *self)
 static void
 update_peers_page (LabServerPane *self)
 {
-  guint n = self->server ? g_list_model_get_n_items (lab_server_get_peers (self->server)) : 0;
+  guint n = self->peers ? g_list_model_get_n_items (G_LIST_MODEL (self->peers)) : 0;
 
   gtk_stack_set_visible_child_name (self->peers_stack, n > 0 ? "list" : "empty");
-}
-
-static int
-newest_first (gconstpointer a,
-              gconstpointer b,
-              gpointer      user_data)
-{
-  return g_date_time_compare (lab_event_get_time ((LabEvent *) b),
-                              lab_event_get_time ((LabEvent *) a));
 }
 
 static GtkWidget *
@@ -267,20 +266,17 @@ bind_peer_cb (GtkSignalListItemFactory *factory,
   set_two_lines (item, title, subtitle);
 }
 
-static GtkWidget *
-create_event_row (gpointer item,
-                  gpointer user_data)
+static void
+bind_event_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
 {
-  LabEvent *event = item;
+  LabEvent *event = gtk_list_item_get_item (item);
   g_autoptr(GDateTime) local = g_date_time_to_local (lab_event_get_time (event));
   g_autofree char *time = g_date_time_format (local, "%X");
   g_autofree char *text = lab_event_describe (event);
-  GtkWidget *box = two_line_label_new ();
 
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), text);
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (box)), time);
-
-  return box;
+  set_two_lines (item, text, time);
 }
 
 static GtkListItemFactory *
@@ -309,10 +305,22 @@ server_notify_cb (LabServerPane *self)
   update_addresses (self);
 }
 
+static gboolean
+counter_update_cb (gpointer user_data)
+{
+  LabServerPane *self = user_data;
+
+  self->counter_update_source = 0;
+  update_counter (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 counter_notify_cb (LabServerPane *self)
 {
-  update_counter (self);
+  if (self->counter_update_source == 0)
+    self->counter_update_source = g_timeout_add (COUNTER_UPDATE_MS, counter_update_cb, self);
 }
 
 static void
@@ -333,6 +341,7 @@ lab_server_pane_dispose (GObject *object)
   LabServerPane *self = LAB_SERVER_PANE (object);
 
   lab_server_pane_set_supervisor (self, NULL);
+  g_clear_handle_id (&self->counter_update_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SERVER_PANE);
 
   G_OBJECT_CLASS (lab_server_pane_parent_class)->dispose (object);
@@ -408,17 +417,19 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, users_label);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_view);
-  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_list);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_view);
 }
 
 static void
 lab_server_pane_init (LabServerPane *self)
 {
   g_autoptr(GtkListItemFactory) peer_factory = factory_new (G_CALLBACK (bind_peer_cb));
+  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (bind_event_cb));
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_list_view_set_factory (self->peers_view, peer_factory);
+  gtk_list_view_set_factory (self->events_view, event_factory);
 
   update_everything (self);
 }
@@ -445,10 +456,11 @@ lab_server_pane_set_supervisor (LabServerPane       *self,
     {
       g_signal_handlers_disconnect_by_data (self->server, self);
       g_signal_handlers_disconnect_by_data (lab_server_get_counter (self->server), self);
-      g_signal_handlers_disconnect_by_data (lab_server_get_peers (self->server), self);
       g_signal_handlers_disconnect_by_data (lab_server_get_endpoints (self->server), self);
       gtk_list_view_set_model (self->peers_view, NULL);
-      gtk_list_box_bind_model (self->events_list, NULL, NULL, NULL, NULL);
+      gtk_list_view_set_model (self->events_view, NULL);
+      g_clear_object (&self->peers);
+      g_clear_object (&self->events);
     }
   if (self->supervisor != NULL)
     g_signal_handlers_disconnect_by_data (self->supervisor, self);
@@ -470,28 +482,59 @@ lab_server_pane_set_supervisor (LabServerPane       *self,
   if (self->server != NULL)
     {
       g_autoptr(GtkNoSelection) peers = NULL;
-      g_autoptr(GtkSliceListModel) latest = NULL;
-      GtkSortListModel *sorted;
+      g_autoptr(GtkNoSelection) events = NULL;
 
       g_signal_connect_object (lab_server_get_endpoints (self->server), "items-changed",
                                G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (lab_server_get_counter (self->server), "notify",
                                G_CALLBACK (counter_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (lab_server_get_peers (self->server), "items-changed",
+
+      /* Virtualised lists, fed in batches: thousands of clients and a busy
+       * log cost the server (same main loop) little. The log is shown newest
+       * first, so the latest is in view, without sorting it. */
+      self->peers = lab_throttled_list_new (lab_server_get_peers (self->server), FALSE, 0);
+      self->events = lab_throttled_list_new (G_LIST_MODEL (lab_server_get_event_log (self->server)),
+                                             TRUE, EVENTS_SHOWN);
+      g_signal_connect_object (self->peers, "items-changed",
                                G_CALLBACK (peers_changed_cb), self, G_CONNECT_SWAPPED);
 
-      peers = gtk_no_selection_new (g_object_ref (lab_server_get_peers (self->server)));
-      /* Newest first, like the timestamps, so the latest is always in view; a
-       * list box, since a list view keeps older rows in place as new ones
-       * arrive above them. */
-      sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (lab_server_get_event_log (self->server))),
-                                        GTK_SORTER (gtk_custom_sorter_new (newest_first, NULL, NULL)));
-      latest = gtk_slice_list_model_new (G_LIST_MODEL (sorted), 0, EVENTS_SHOWN);
-      gtk_list_box_bind_model (self->events_list, G_LIST_MODEL (latest), create_event_row, NULL, NULL);
+      peers = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->peers)));
+      events = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events)));
       gtk_list_view_set_model (self->peers_view, GTK_SELECTION_MODEL (peers));
+      gtk_list_view_set_model (self->events_view, GTK_SELECTION_MODEL (events));
     }
 
   update_everything (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUPERVISOR]);
+}
+
+/* What a person reads as the counter's users and value (tests look too). */
+const char *
+lab_server_pane_get_users_text (LabServerPane *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
+
+  return gtk_label_get_label (self->users_label);
+}
+
+const char *
+lab_server_pane_get_value_text (LabServerPane *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
+
+  return gtk_label_get_label (self->value_label);
+}
+
+/**
+ * lab_server_pane_get_shown_events:
+ *
+ * Returns: (transfer none): the #LabEvent items the event list shows, in its order
+ */
+GListModel *
+lab_server_pane_get_shown_events (LabServerPane *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
+
+  return G_LIST_MODEL (self->events);
 }

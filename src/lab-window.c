@@ -584,3 +584,11 @@ lab_window_get_client_pane (LabWindow *self)
 
   return self->client_pane;
 }
+
+LabServerPane *
+lab_window_get_server_pane (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->server_pane;
+}

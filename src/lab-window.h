@@ -6,6 +6,7 @@
 #include "lab-server-supervisor.h"
 #include "lab-client.h"
 #include "lab-client-pane.h"
+#include "lab-server-pane.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,6 @@ LabWindow     *lab_window_new             (GtkApplication      *application,
                                           GSettings           *settings);
 LabClient     *lab_window_get_client      (LabWindow      *self);
 LabClientPane *lab_window_get_client_pane (LabWindow      *self);
+LabServerPane *lab_window_get_server_pane (LabWindow      *self);
 
 G_END_DECLS

@@ -99,4 +99,19 @@ const char              *lab_test_python             (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestProcess, lab_test_process_free)
 
+/* Many counter clients joining at once, as a class does. */
+typedef struct _LabTestCrowd LabTestCrowd;
+
+LabTestCrowd            *lab_test_crowd_join         (const char               *url,
+                                                      guint                     size);
+void                     lab_test_crowd_wait_all_see (LabTestCrowd             *crowd,
+                                                      guint                     users,
+                                                      gint64                    value);
+guint                    lab_test_crowd_count_users_messages
+                                                     (LabTestCrowd             *crowd);
+void                     lab_test_crowd_send         (LabTestCrowd             *crowd,
+                                                      guint                     member,
+                                                      const char               *text);
+void                     lab_test_crowd_free         (LabTestCrowd             *crowd);
+
 G_END_DECLS
