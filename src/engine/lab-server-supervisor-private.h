@@ -5,9 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* Shared by the supervisor's files: lab-server-supervisor.c starts the
- * server, lab-server-supervisor-share.c deals with a taken port,
- * lab-server-supervisor-apply.c applies new configurations with rollback. */
+/* The supervisor's files: lab-server-supervisor.c holds its state and
+ * properties, lab-server-supervisor-start.c starts the server (and deals with
+ * a taken port), lab-server-supervisor-apply.c applies new configurations
+ * with rollback. */
 
 struct _LabServerSupervisor
 {
@@ -53,11 +54,9 @@ void     _lab_server_supervisor_join         (LabServerSupervisor   *self,
 void     _lab_server_supervisor_set_port_conflict
                                              (LabServerSupervisor   *self,
                                               gboolean               conflict);
-gboolean _lab_server_supervisor_start_on_next_free_port
+gboolean _lab_server_supervisor_started_or_problem
                                              (LabServerSupervisor   *self,
-                                              GError               **error);
-void     _lab_server_supervisor_ask_port_holder
-                                             (LabServerSupervisor   *self,
-                                              GTask                 *task);
+                                              gboolean               started,
+                                              const GError          *error);
 
 G_END_DECLS

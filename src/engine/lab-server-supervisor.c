@@ -155,139 +155,11 @@ _lab_server_supervisor_configure (LabServerSupervisor   *self,
   lab_server_set_tls_certificate (self->server, certificate);
 }
 
-/* Starting */
-
-static void
-start_with (GTask           *task,
-            GTlsCertificate *certificate)
-{
-  LabServerSupervisor *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  _lab_server_supervisor_configure (self, request->config, certificate);
-
-  if (lab_server_start (self->server, &error))
-    {
-      _lab_server_supervisor_started (self);
-      if (request->tls_problem != NULL)
-        _lab_server_supervisor_set_problem (self, request->tls_problem);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (self->mode == LAB_SUPERVISION_SHARE && self->preferred_port != 0 &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-    {
-      /* Ours or someone else's? Ask before deciding. */
-      _lab_server_supervisor_ask_port_holder (self, task);
-      return;
-    }
-
-  _lab_server_supervisor_set_problem (self, error->message);
-  g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void start_loaded (GTask           *task,
-                          GTlsCertificate *certificate,
-                          GError          *error);
-
-static void
-start_loaded_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-
-  certificate = lab_tls_load_finish (result, &error);
-  start_loaded (task, certificate, error);
-}
-
-static void
-start_loaded (GTask           *task,
-              GTlsCertificate *certificate,
-              GError          *error)
-{
-  LabServerSupervisor *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-
-  if (certificate == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          self->mode == LAB_SUPERVISION_STRICT)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_task_return_error (task, g_error_copy (error));
-          else
-            g_task_return_new_error (task, error->domain, error->code,
-                                     _("Cannot serve TLS: %s"), error->message);
-          return;
-        }
-
-      /* Serve without TLS rather than not at all, and say why. */
-      request->tls_problem = g_strdup_printf (_("Serving without TLS: %s"), error->message);
-    }
-
-  start_with (task, certificate);
-}
-
-/**
- * lab_server_supervisor_start_async:
- *
- * Starts the server as @config says. Without TLS it is listening when this
- * returns; a certificate is loaded in a thread first. In
- * %LAB_SUPERVISION_SHARE mode a certificate that does not load means serving
- * without TLS, and a taken port is looked into; :problem tells.
- */
-void
-lab_server_supervisor_start_async (LabServerSupervisor   *self,
-                                   const LabServerConfig *config,
-                                   GCancellable          *cancellable,
-                                   GAsyncReadyCallback    callback,
-                                   gpointer               user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (LAB_IS_SERVER_SUPERVISOR (self));
-  g_return_if_fail (config != NULL);
-
-  task = _lab_server_supervisor_task_new (self, config, cancellable, callback, user_data,
-                                          lab_server_supervisor_start_async);
-
-  if (lab_server_get_running (self->server))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "The server is already running");
-      return;
-    }
-
-  if (!lab_server_config_wants_certificate (config, &error))
-    start_with (task, NULL);
-  else if (error != NULL)
-    start_loaded (task, NULL, error);
-  else
-    lab_tls_load_async (config->certificate_file, lab_server_config_get_key_file (config), cancellable,
-                        start_loaded_cb, g_steal_pointer (&task));
-}
-
-gboolean
-lab_server_supervisor_start_finish (LabServerSupervisor  *self,
-                                    GAsyncResult         *result,
-                                    GError              **error)
-{
-  g_return_val_if_fail (LAB_IS_SERVER_SUPERVISOR (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* After a start by hand: the server runs, or :problem says why not. */
-static gboolean
-started_or_problem (LabServerSupervisor *self,
-                    gboolean             started,
-                    const GError        *error)
+gboolean
+_lab_server_supervisor_started_or_problem (LabServerSupervisor *self,
+                                           gboolean             started,
+                                           const GError        *error)
 {
   if (!started)
     {
@@ -325,28 +197,7 @@ lab_server_supervisor_set_running (LabServerSupervisor *self,
       return TRUE;
     }
 
-  return started_or_problem (self, lab_server_start (self->server, &error), error);
-}
-
-/**
- * lab_server_supervisor_use_another_port:
- *
- * When another program holds the preferred port: serves on the next free one.
- *
- * Returns: whether the server now runs
- */
-gboolean
-lab_server_supervisor_use_another_port (LabServerSupervisor *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_return_val_if_fail (LAB_IS_SERVER_SUPERVISOR (self), FALSE);
-
-  if (lab_server_get_running (self->server))
-    return TRUE;
-
-  return started_or_problem (self, _lab_server_supervisor_start_on_next_free_port (self, &error),
-                             error);
+  return _lab_server_supervisor_started_or_problem (self, lab_server_start (self->server, &error), error);
 }
 
 /**

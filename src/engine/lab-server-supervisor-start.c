@@ -8,11 +8,13 @@
 
 #include "lab-probe.h"
 #include "lab-server-supervisor-private.h"
+#include "lab-tls.h"
 #include "lab-url.h"
 
-/* Sharing a port with another WebSocket Lab: when the preferred port is
- * taken, find out by whom; join another WebSocket Lab (this server takes the
- * next free port) and come back when it goes; report anyone else. */
+/* Starting the server: on the preferred port, or, when that is taken, next
+ * to whoever holds it: another WebSocket Lab is joined (this server takes the
+ * next free port) until it goes; anyone else is reported, and another port
+ * offered. */
 
 /* How far past the preferred port to look for a free one. */
 #define PORT_SEARCH_SPAN 50
@@ -21,9 +23,9 @@
 
 /* Tries the ports after the preferred one; only the main port moves, a
  * classic port in use is not helped by that. */
-gboolean
-_lab_server_supervisor_start_on_next_free_port (LabServerSupervisor  *self,
-                                                GError              **error)
+static gboolean
+start_on_next_free_port (LabServerSupervisor  *self,
+                         GError              **error)
 {
   guint first = self->preferred_port + 1;
   guint last = MIN (self->preferred_port + PORT_SEARCH_SPAN, G_MAXUINT16);
@@ -127,7 +129,7 @@ probe_cb (GObject      *object,
                                                  self->preferred_port, "/");
       g_autofree char *notice = NULL;
 
-      if (!_lab_server_supervisor_start_on_next_free_port (self, &error))
+      if (!start_on_next_free_port (self, &error))
         {
           _lab_server_supervisor_set_problem (self, error->message);
           g_task_return_error (task, g_steal_pointer (&error));
@@ -162,11 +164,160 @@ probe_cb (GObject      *object,
 
 /* The preferred port is taken: a WebSocket Lab there is joined, anyone
  * else reported; @task completes when it is known which. */
-void
-_lab_server_supervisor_ask_port_holder (LabServerSupervisor *self,
-                                        GTask               *task)
+static void
+ask_port_holder (LabServerSupervisor *self,
+                 GTask               *task)
 {
   g_autofree char *url = lab_url_build ("ws", "127.0.0.1", self->preferred_port, "/");
 
   lab_probe_websocket_lab_async (url, g_task_get_cancellable (task), probe_cb, g_object_ref (task));
+}
+
+/* Starting */
+
+static void
+start_with (GTask           *task,
+            GTlsCertificate *certificate)
+{
+  LabServerSupervisor *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  _lab_server_supervisor_configure (self, request->config, certificate);
+
+  if (lab_server_start (self->server, &error))
+    {
+      _lab_server_supervisor_started (self);
+      if (request->tls_problem != NULL)
+        _lab_server_supervisor_set_problem (self, request->tls_problem);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (self->mode == LAB_SUPERVISION_SHARE && self->preferred_port != 0 &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    {
+      /* Ours or someone else's? Ask before deciding. */
+      ask_port_holder (self, task);
+      return;
+    }
+
+  _lab_server_supervisor_set_problem (self, error->message);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void start_loaded (GTask           *task,
+                          GTlsCertificate *certificate,
+                          GError          *error);
+
+static void
+start_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificate = lab_tls_load_finish (result, &error);
+  start_loaded (task, certificate, error);
+}
+
+static void
+start_loaded (GTask           *task,
+              GTlsCertificate *certificate,
+              GError          *error)
+{
+  LabServerSupervisor *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  if (certificate == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          self->mode == LAB_SUPERVISION_STRICT)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_task_return_error (task, g_error_copy (error));
+          else
+            g_task_return_new_error (task, error->domain, error->code,
+                                     _("Cannot serve TLS: %s"), error->message);
+          return;
+        }
+
+      /* Serve without TLS rather than not at all, and say why. */
+      request->tls_problem = g_strdup_printf (_("Serving without TLS: %s"), error->message);
+    }
+
+  start_with (task, certificate);
+}
+
+/**
+ * lab_server_supervisor_start_async:
+ *
+ * Starts the server as @config says. Without TLS it is listening when this
+ * returns; a certificate is loaded in a thread first. In
+ * %LAB_SUPERVISION_SHARE mode a certificate that does not load means serving
+ * without TLS, and a taken port is looked into; :problem tells.
+ */
+void
+lab_server_supervisor_start_async (LabServerSupervisor   *self,
+                                   const LabServerConfig *config,
+                                   GCancellable          *cancellable,
+                                   GAsyncReadyCallback    callback,
+                                   gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (LAB_IS_SERVER_SUPERVISOR (self));
+  g_return_if_fail (config != NULL);
+
+  task = _lab_server_supervisor_task_new (self, config, cancellable, callback, user_data,
+                                          lab_server_supervisor_start_async);
+
+  if (lab_server_get_running (self->server))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "The server is already running");
+      return;
+    }
+
+  if (!lab_server_config_wants_certificate (config, &error))
+    start_with (task, NULL);
+  else if (error != NULL)
+    start_loaded (task, NULL, error);
+  else
+    lab_tls_load_async (config->certificate_file, lab_server_config_get_key_file (config), cancellable,
+                        start_loaded_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lab_server_supervisor_start_finish (LabServerSupervisor  *self,
+                                    GAsyncResult         *result,
+                                    GError              **error)
+{
+  g_return_val_if_fail (LAB_IS_SERVER_SUPERVISOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * lab_server_supervisor_use_another_port:
+ *
+ * When another program holds the preferred port: serves on the next free one.
+ *
+ * Returns: whether the server now runs
+ */
+gboolean
+lab_server_supervisor_use_another_port (LabServerSupervisor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (LAB_IS_SERVER_SUPERVISOR (self), FALSE);
+
+  if (lab_server_get_running (self->server))
+    return TRUE;
+
+  return _lab_server_supervisor_started_or_problem (self, start_on_next_free_port (self, &error),
+                             error);
 }
