@@ -20,6 +20,7 @@ struct _LabPreferencesWindow
   LabApplication       *application;
   GSettings            *settings;
   GCancellable         *cancellable;
+  GCancellable         *summary_cancellable;  /* the certificate loading for the summary */
 
   /* Template widgets */
   GtkAdjustment        *port_adjustment;
@@ -43,13 +44,6 @@ struct _LabPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (LabPreferencesWindow, lab_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
-
-/* Where generated certificates go: the user's data folder, per user. */
-static char *
-certificates_directory (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "websocket-lab", "tls", NULL);
-}
 
 static void
 show_toast (LabPreferencesWindow *self,
@@ -86,24 +80,13 @@ set_file_row (AdwActionRow *row,
 }
 
 static void
-update_certificate (LabPreferencesWindow *self)
+show_summary (LabPreferencesWindow *self,
+              GTlsCertificate      *certificate,
+              const char           *description)
 {
-  g_autofree char *certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
-  g_autofree char *key_file = g_settings_get_string (self->settings, "tls-key-file");
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean have_summary = FALSE;
+  gboolean have_summary = certificate != NULL;
 
-  set_file_row (self->certificate_row, certificate_file, _("None"));
-  set_file_row (self->key_row, key_file, _("In the certificate file"));
-  gtk_widget_set_visible (GTK_WIDGET (self->clear_key_button), *key_file != '\0');
-
-  if (*certificate_file == '\0')
-    adw_preferences_group_set_description (self->summary_group,
-                                           _("No certificate yet: choose one, or generate a self-signed one"));
-  else if (!(certificate = lab_tls_load (certificate_file, key_file, &error)))
-    adw_preferences_group_set_description (self->summary_group, error->message);
-  else
+  if (have_summary)
     {
       g_autoptr(LabTlsSummary) summary = lab_tls_summary_new (certificate);
       g_autoptr(GDateTime) local = g_date_time_to_local (summary->not_after);
@@ -115,15 +98,59 @@ update_certificate (LabPreferencesWindow *self)
       adw_action_row_set_subtitle (self->summary_fingerprint_row, summary->fingerprint);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (adw_action_row_get_activatable_widget (self->summary_fingerprint_row)),
                                         "s", summary->fingerprint);
-      adw_preferences_group_set_description (self->summary_group,
-                                             _("What clients see, and what to compare in a browser"));
-      have_summary = TRUE;
     }
 
+  adw_preferences_group_set_description (self->summary_group, description);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_subject_row), have_summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_names_row), have_summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_expires_row), have_summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_fingerprint_row), have_summary);
+}
+
+static void
+summary_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LabPreferencesWindow) self = user_data;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificate = lab_tls_load_finish (result, &error);
+
+  /* Another file was chosen meanwhile, or the window closed. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (certificate == NULL)
+    show_summary (self, NULL, error->message);
+  else
+    show_summary (self, certificate, _("What clients see, and what to compare in a browser"));
+}
+
+static void
+update_certificate (LabPreferencesWindow *self)
+{
+  g_autofree char *certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
+  g_autofree char *key_file = g_settings_get_string (self->settings, "tls-key-file");
+
+  set_file_row (self->certificate_row, certificate_file, _("None"));
+  set_file_row (self->key_row, key_file, _("In the certificate file"));
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_key_button), *key_file != '\0');
+
+  g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
+
+  if (*certificate_file == '\0')
+    {
+      show_summary (self, NULL, _("No certificate yet: choose one, or generate a self-signed one"));
+      return;
+    }
+
+  /* Reading and parsing files: not on the main thread. */
+  self->summary_cancellable = g_cancellable_new ();
+  lab_tls_load_async (certificate_file, key_file, self->summary_cancellable,
+                      summary_loaded_cb, g_object_ref (self));
 }
 
 typedef struct
@@ -240,13 +267,18 @@ generated_cb (GObject      *object,
   g_autofree char *certificate_file = NULL;
   g_autofree char *key_file = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean generated;
 
-  if (!lab_tls_generate_finish (result, &certificate_file, &key_file, &error))
+  generated = lab_tls_generate_finish (result, &certificate_file, &key_file, &error);
+
+  /* Closed meanwhile. A pair written all the same stays unused until the
+   * next Generate replaces it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->settings == NULL)
+    return;
+
+  if (!generated)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_toast (self, error->message);
-      else
-        return;
+      show_toast (self, error->message);
     }
   else
     {
@@ -268,13 +300,20 @@ generate_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   LabPreferencesWindow *self = LAB_PREFERENCES_WINDOW (widget);
-  g_autofree char *directory = certificates_directory ();
+  g_autofree char *directory = lab_tls_dup_generated_directory ();
+  g_autofree char *in_use_certificate = g_settings_get_string (self->settings,
+                                                              "tls-certificate-file");
+  g_autofree char *in_use_key = g_settings_get_string (self->settings, "tls-key-file");
+  const char * const in_use[] = { in_use_certificate, in_use_key, NULL };
   LabTlsKeyType key_type = adw_combo_row_get_selected (self->key_type_row) == 1
                            ? LAB_TLS_KEY_RSA_2048 : LAB_TLS_KEY_ECDSA_P256;
 
   gtk_widget_action_set_enabled (widget, "prefs.generate", FALSE);
   gtk_spinner_start (self->generate_spinner);
-  lab_tls_generate_async (directory, key_type, self->cancellable, generated_cb, g_object_ref (self));
+  /* The new pair replaces those generated before, but the one the server
+   * uses until the new settings apply. */
+  lab_tls_generate_async (directory, key_type, in_use, self->cancellable, generated_cb,
+                          g_object_ref (self));
 }
 
 /* Client page */
@@ -394,9 +433,11 @@ lab_preferences_window_dispose (GObject *object)
   LabPreferencesWindow *self = LAB_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->summary_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_PREFERENCES_WINDOW);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->summary_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->application);
 

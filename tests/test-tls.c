@@ -9,8 +9,9 @@
 #include "lab-test-utils.h"
 
 /* TLS end to end: certificates generated here verify as a browser or a client
- * would check them; a server with one is trusted or refused for the reasons a
- * person would expect, and the "ask me" path remembers what was approved. */
+ * would check them, and only the pairs replaced are deleted; a server with one
+ * is trusted or refused for the reasons a person would expect, and the "ask
+ * me" path remembers what was approved. */
 
 typedef struct
 {
@@ -44,7 +45,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->directory = g_build_filename (g_get_user_data_dir (), "websocket-lab", "tls", NULL);
+  fixture->directory = lab_tls_dup_generated_directory ();
 }
 
 static void
@@ -213,6 +214,133 @@ test_load_errors (Fixture       *fixture,
   /* A new pair never overwrites an earlier one. */
   g_assert_cmpstr (expired_certificate, !=, other_certificate);
   g_assert_true (g_file_test (other_certificate, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_load_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) failed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (fixture, LAB_TLS_KEY_ECDSA_P256, NULL);
+
+  lab_tls_load_async (fixture->certificate_file, fixture->key_file, NULL,
+                      lab_test_keep_result_cb, &loaded);
+  certificate = lab_tls_load_finish (lab_test_wait_result (&loaded), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_tls_certificate_is_same (certificate, fixture->certificate));
+
+  /* The same words as lab_tls_load(). */
+  lab_tls_load_async (fixture->certificate_file, NULL, NULL, lab_test_keep_result_cb, &failed);
+  g_assert_null (lab_tls_load_finish (lab_test_wait_result (&failed), &error));
+  g_assert_nonnull (strstr (error->message, "holds no private key"));
+}
+
+static guint
+count_files (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+assert_generation_cancelled (Fixture       *fixture,
+                             LabTlsKeyType  key_type,
+                             GCancellable  *cancellable)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *certificate_file = NULL;
+
+  lab_tls_generate_async (fixture->directory, key_type, NULL, cancellable,
+                          lab_test_keep_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (lab_tls_generate_finish (lab_test_wait_result (&result), &certificate_file, NULL,
+                                           &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (certificate_file);
+  g_assert_cmpuint (count_files (fixture->directory), ==, 0);
+}
+
+/* A window closed while its key is made: nothing is left on disk. */
+static void
+test_generate_cancelled (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GCancellable) before = g_cancellable_new ();
+  g_autoptr(GCancellable) during = g_cancellable_new ();
+
+  g_cancellable_cancel (before);
+  assert_generation_cancelled (fixture, LAB_TLS_KEY_ECDSA_P256, before);
+
+  /* An RSA key takes long enough to be cancelled while it is made. */
+  assert_generation_cancelled (fixture, LAB_TLS_KEY_RSA_2048, during);
+}
+
+/* Generate replaces the pairs generated before: all of them go but the new
+ * one and the one the server still uses; the user's own files stay. */
+static void
+test_generate_replaces (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *old_certificate = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *in_use_certificate = NULL;
+  g_autofree char *in_use_key = NULL;
+  g_autofree char *new_certificate = NULL;
+  g_autofree char *new_key = NULL;
+  g_autofree char *notes = g_build_filename (fixture->directory, "notes.pem", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lab_tls_generate (fixture->directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL,
+                    &old_certificate, &old_key, &error);
+  g_assert_no_error (error);
+  lab_tls_generate (fixture->directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL,
+                    &in_use_certificate, &in_use_key, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (notes, "the user's own file\n", -1, NULL));
+
+  {
+    const char * const in_use[] = { in_use_certificate, in_use_key, NULL };
+
+    lab_tls_generate_async (fixture->directory, LAB_TLS_KEY_ECDSA_P256, in_use, NULL,
+                            lab_test_keep_result_cb, &result);
+    g_assert_true (lab_tls_generate_finish (lab_test_wait_result (&result),
+                                            &new_certificate, &new_key, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_false (g_file_test (old_certificate, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (in_use_certificate, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (in_use_key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_certificate, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (notes, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (fixture->directory), ==, 5);
+
+  /* With nothing to keep but itself, the new pair is alone. */
+  {
+    const char * const only_new[] = { new_certificate, new_key, NULL };
+
+    g_assert_true (lab_tls_delete_generated (fixture->directory, only_new, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count_files (fixture->directory), ==, 3);
+  }
+
+  /* Nothing generated yet: nothing to do, and no error. */
+  g_assert_true (lab_tls_delete_generated ("/nonexistent/websocket-lab/tls", NULL, &error));
+  g_assert_no_error (error);
 }
 
 static gboolean
@@ -406,6 +534,9 @@ main (int   argc,
   ADD ("/tls/generate/ecdsa", test_generate_ecdsa);
   ADD ("/tls/generate/rsa", test_generate_rsa);
   ADD ("/tls/load/errors", test_load_errors);
+  ADD ("/tls/load/async", test_load_async);
+  ADD ("/tls/generate/cancelled", test_generate_cancelled);
+  ADD ("/tls/generate/replaces", test_generate_replaces);
   ADD ("/tls/client/trusts-ca-file", test_client_trusts_ca_file);
   ADD ("/tls/client/system-trust-refuses", test_client_system_trust_refuses);
   ADD ("/tls/client/ask-then-trust", test_client_ask_then_trust);
