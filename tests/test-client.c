@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "lab-client.h"
-#include "lab-client-private.h"
 #include "lab-timestamp.h"
 #include "lab-test-utils.h"
 
@@ -139,39 +138,6 @@ unused_port (void)
 
   lab_server_stop (server);
   return port;
-}
-
-/* Units */
-
-static void
-test_backoff (void)
-{
-  guint previous_longest = 0;
-
-  /* About half a second first, ±20 %. */
-  g_assert_cmpuint (_lab_client_backoff_ms (0, 0.0), ==, 400);
-  g_assert_cmpuint (_lab_client_backoff_ms (0, 0.5), ==, 500);
-  g_assert_cmpuint (_lab_client_backoff_ms (0, 0.999999), <=, 600);
-  g_assert_cmpuint (_lab_client_backoff_ms (0, 0.999999), >=, 599);
-
-  /* Doubling: even the luckiest draw waits longer than the unluckiest one before. */
-  for (guint failures = 1; failures < 6; failures++)
-    {
-      g_assert_cmpuint (_lab_client_backoff_ms (failures, 0.0), >,
-                        _lab_client_backoff_ms (failures - 1, 0.999999));
-    }
-
-  /* Never more than 30 s, however long the server stays away. */
-  for (guint failures = 0; failures < 100; failures++)
-    {
-      guint longest = _lab_client_backoff_ms (failures, 0.999999);
-
-      g_assert_cmpuint (longest, <=, 30000);
-      g_assert_cmpuint (longest, >=, previous_longest);
-      previous_longest = longest;
-    }
-  g_assert_cmpuint (_lab_client_backoff_ms (G_MAXUINT, 0.0), >=, 24000);
-  g_assert_cmpuint (_lab_client_backoff_ms (G_MAXUINT, 1.0), ==, 30000);
 }
 
 /* Counter */
@@ -965,7 +931,6 @@ main (int   argc,
 {
   lab_test_init (&argc, &argv);
 
-  g_test_add_func ("/client/backoff", test_backoff);
   g_test_add_func ("/client/connect", test_connect);
   g_test_add_func ("/client/plus-minus", test_plus_minus);
   g_test_add_func ("/client/users", test_users);

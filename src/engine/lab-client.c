@@ -6,25 +6,20 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
-#include "lab-client-private.h"
-#include "lab-protocol.h"
+#include "lab-backoff.h"
 #include "lab-bounded-list.h"
+#include "lab-client.h"
+#include "lab-close-code.h"
+#include "lab-protocol.h"
 #include "lab-timestamp.h"
 #include "lab-tls.h"
+#include "lab-url.h"
 
 /* A client of the counter and, optionally, of the time stream: two WebSocket
  * connections ("channels") on one SoupSession. Each channel reconnects on its
  * own with exponential backoff; only the counter channel drives :state. All of
  * it runs on the main context the client was created in. */
 
-/* The first wait after a failure: a server that restarts is found again at once. */
-#define LAB_CLIENT_BACKOFF_FIRST_MS 500
-/* The longest wait: a server that was down for long is found within half a minute. */
-#define LAB_CLIENT_BACKOFF_MAX_MS 30000
-/* ±20 %: clients dropped together by a restart do not all come back in the same instant. */
-#define LAB_CLIENT_BACKOFF_JITTER 0.2
-/* 500 ms doubled this often is far past the maximum; keeps the shift from overflowing. */
-#define LAB_CLIENT_BACKOFF_MAX_DOUBLINGS 16
 /* Enough lines to see the stream's rhythm; older ones drop off so memory stays flat. */
 #define LAB_CLIENT_TIMESTAMPS_CAPACITY 100
 /* A timestamp is 27 characters; a stranger server's long text is cut short for the list. */
@@ -213,28 +208,6 @@ has_text (const char *text)
   return text != NULL && text[0] != '\0';
 }
 
-/* Backoff */
-
-/**
- * _lab_client_backoff_ms:
- * @failures: failed tries since a connection last worked
- * @random: a number in [0, 1) that picks the jitter
- *
- * Returns: how long to wait before the next try, in milliseconds
- */
-guint
-_lab_client_backoff_ms (guint  failures,
-                        double random)
-{
-  double base = (double) LAB_CLIENT_BACKOFF_FIRST_MS *
-                (double) (1u << MIN (failures, LAB_CLIENT_BACKOFF_MAX_DOUBLINGS));
-  double factor = 1.0 - LAB_CLIENT_BACKOFF_JITTER +
-                  2.0 * LAB_CLIENT_BACKOFF_JITTER * CLAMP (random, 0.0, 1.0);
-  double wait = MIN (base, (double) LAB_CLIENT_BACKOFF_MAX_MS) * factor;
-
-  return (guint) MIN (wait, (double) LAB_CLIENT_BACKOFF_MAX_MS);
-}
-
 static gboolean retry_in_tick_cb (gpointer user_data);
 
 /* Counts down :retry-in in whole seconds, ticking when the number changes. */
@@ -272,142 +245,6 @@ retry_in_tick_cb (gpointer user_data)
   update_retry_in (self);
 
   return G_SOURCE_REMOVE;
-}
-
-/* Words */
-
-static const char *
-close_code_meaning (gushort code)
-{
-  switch (code)
-    {
-    case SOUP_WEBSOCKET_CLOSE_NORMAL:
-      return _("normal closure");
-    case SOUP_WEBSOCKET_CLOSE_GOING_AWAY:
-      return _("going away");
-    case SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR:
-      return _("protocol error");
-    case SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA:
-      return _("unsupported data");
-    case SOUP_WEBSOCKET_CLOSE_BAD_DATA:
-      return _("invalid data");
-    case SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION:
-      return _("policy violation");
-    case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
-      return _("message too big");
-    case SOUP_WEBSOCKET_CLOSE_NO_EXTENSION:
-      return _("missing extension");
-    case SOUP_WEBSOCKET_CLOSE_SERVER_ERROR:
-      return _("server error");
-    case 1012:
-      return _("service restart");
-    case 1013:
-      return _("try again later");
-    default:
-      return NULL;
-    }
-}
-
-/* "1001: going away", or just the number when it has no common meaning. */
-static char *
-close_code_label (gushort code)
-{
-  const char *meaning = close_code_meaning (code);
-
-  if (meaning != NULL)
-    return g_strdup_printf ("%u: %s", code, meaning);
-
-  return g_strdup_printf ("%u", code);
-}
-
-/* Why an open connection ended, for people. */
-static char *
-describe_close (SoupWebsocketConnection *connection,
-                const GError            *failure)
-{
-  gushort code = soup_websocket_connection_get_close_code (connection);
-  g_autofree char *label = NULL;
-
-  /* libsoup closed it because of what the server sent: its error code is the close code. */
-  if (failure != NULL && failure->domain == SOUP_WEBSOCKET_ERROR)
-    {
-      label = close_code_label (failure->code);
-      return g_strdup_printf (_("The server sent something this client cannot accept, "
-                                "so the client closed the connection (%s)"), label);
-    }
-
-  if (code == SOUP_WEBSOCKET_CLOSE_NO_STATUS)
-    return g_strdup (_("The server closed the connection"));
-
-  if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL)
-    return g_strdup (_("The connection to the server was lost"));
-
-  label = close_code_label (code);
-  return g_strdup_printf (_("The server closed the connection (%s)"), label);
-}
-
-static gboolean
-is_plain_scheme (GUri *uri)
-{
-  const char *scheme = g_uri_get_scheme (uri);
-
-  return g_ascii_strcasecmp (scheme, "ws") == 0 || g_ascii_strcasecmp (scheme, "http") == 0;
-}
-
-/* Why a connect attempt failed, for people. */
-static char *
-describe_connect_error (const GError *error,
-                        SoupMessage  *message)
-{
-  GUri *uri = soup_message_get_uri (message);
-
-  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET))
-    return g_strdup_printf (_("Not a WebSocket server (HTTP %u)"), soup_message_get_status (message));
-
-  if (error->domain == SOUP_WEBSOCKET_ERROR)
-    return g_strdup (_("The server answered with a WebSocket handshake that is not valid"));
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_strdup (_("Connection refused: is the server running?"));
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_strdup (_("The server did not answer in time"));
-
-  if (error->domain == G_RESOLVER_ERROR ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
-    return g_strdup_printf (_("Unknown host “%s”: check the address"), g_uri_get_host (uri));
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_strdup (_("The server cannot be reached: check the address and the network"));
-
-  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
-    return g_strdup (_("The server’s certificate is not trusted"));
-
-  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
-    return g_strdup (_("The server does not use TLS: try ws:// instead of wss://"));
-
-  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE))
-    return g_strdup (_("Secure connections (wss://) are not available: glib-networking is missing"));
-
-  if (error->domain == G_TLS_ERROR)
-    return g_strdup_printf (_("The secure connection failed: %s"), error->message);
-
-  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
-      g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
-    return g_strdup (_("The server’s answer is not HTTP: is this the right port?"));
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-    {
-      if (is_plain_scheme (uri))
-        return g_strdup (_("The server closed the connection before answering: "
-                           "if it uses TLS, try wss://"));
-      return g_strdup (_("The server closed the connection before answering"));
-    }
-
-  return g_strdup_printf (_("Could not connect: %s"), error->message);
 }
 
 /* Channels */
@@ -505,7 +342,7 @@ channel_schedule_retry (LabClient  *self,
                         Channel    *channel,
                         const char *why)
 {
-  guint wait_ms = _lab_client_backoff_ms (channel->failures, g_random_double ());
+  guint wait_ms = lab_backoff_ms (channel->failures, g_random_double ());
 
   g_assert (channel_is_idle (channel));
 
@@ -662,7 +499,8 @@ connection_closed_cb (LabClient               *self,
     return;
 
   hold = g_object_ref (self);
-  why = describe_close (connection, channel->failure);
+  why = lab_close_code_describe_end (soup_websocket_connection_get_close_code (connection),
+                                     channel->failure);
 
   g_signal_handlers_disconnect_by_data (connection, self);
   g_clear_object (&channel->connection);
@@ -740,14 +578,6 @@ channel_opened (LabClient               *self,
     }
 }
 
-static char *
-peer_of (SoupMessage *message)
-{
-  GUri *uri = soup_message_get_uri (message);
-
-  return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-}
-
 /* libsoup asks only about a certificate that failed verification. */
 static gboolean
 accept_certificate_cb (SoupMessage          *message,
@@ -766,7 +596,7 @@ accept_certificate_cb (SoupMessage          *message,
   /* The user (or the application, for its own server) trusts this very
    * certificate for this server, whatever the trust mode. */
   {
-    g_autofree char *peer = peer_of (message);
+    g_autofree char *peer = lab_url_dup_host_port (soup_message_get_uri (message));
     g_autofree char *fingerprint = lab_tls_dup_fingerprint (certificate);
 
     if (g_strcmp0 (g_hash_table_lookup (self->trusted, peer), fingerprint) == 0)
@@ -816,7 +646,7 @@ channel_refused_certificate (LabClient *self,
   set_state (self, LAB_CLIENT_STATE_DISCONNECTED);
   update_retry_in (self);
   {
-    g_autofree char *peer = peer_of (attempt->message);
+    g_autofree char *peer = lab_url_dup_host_port (soup_message_get_uri (attempt->message));
 
     set_untrusted (self, attempt->refused, attempt->refused_errors, peer);
   }
@@ -869,44 +699,15 @@ connect_cb (GObject      *object,
     }
   else
     {
-      g_autofree char *why = describe_connect_error (error, attempt->message);
+      GUri *uri = soup_message_get_uri (attempt->message);
+      guint status = soup_message_get_status (attempt->message);
+      g_autofree char *why = lab_close_code_describe_connect_error (error, status,
+                                                                    g_uri_get_host (uri),
+                                                                    !lab_url_is_secure (uri));
 
       g_debug ("%s: %s", channel->name, error->message);
       channel_schedule_retry (self, channel, why);
     }
-}
-
-static GUri *
-parse_url (const char  *url,
-           GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
-
-  if (!has_text (url))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("There is no server address to connect to"));
-      return NULL;
-    }
-
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  /* libsoup upgrades http:// as well as ws://; anything else it rejects loudly. */
-  if (uri == NULL || !has_text (host) ||
-      (g_ascii_strcasecmp (scheme, "ws") != 0 && g_ascii_strcasecmp (scheme, "wss") != 0 &&
-       g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a WebSocket address: it should look like ws://127.0.0.1:6789/"),
-                   url);
-      return NULL;
-    }
-
-  return g_steal_pointer (&uri);
 }
 
 static void
@@ -922,7 +723,7 @@ channel_connect (LabClient *self,
 
   g_clear_handle_id (&channel->retry_source, g_source_remove);
 
-  if (!(uri = parse_url (channel->url, &error)))
+  if (!(uri = lab_url_parse_websocket (channel->url, &error)))
     {
       /* Trying again would not fix the address: wait for a new one. */
       if (channel == &self->counter)
@@ -1567,7 +1368,7 @@ gboolean
 lab_client_check_url (const char  *url,
                       GError     **error)
 {
-  g_autoptr(GUri) uri = parse_url (url, error);
+  g_autoptr(GUri) uri = lab_url_parse_websocket (url, error);
 
   return uri != NULL;
 }
