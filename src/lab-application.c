@@ -10,6 +10,8 @@
 #include "lab-preferences-window.h"
 #include "lab-probe.h"
 #include "lab-tls.h"
+#include "lab-trusted-certificates.h"
+#include "lab-url.h"
 #include "lab-window.h"
 
 /* One server per process, shared by every window; each window has its own
@@ -38,6 +40,7 @@ struct _LabApplication
 
   LabServer      *server;
   GSettings      *settings;
+  LabTrustStore  *trust_store;
   GCancellable   *cancellable;
   LabOptions      options;
 
@@ -141,11 +144,37 @@ start_on_next_free_port (LabApplication  *self,
   return FALSE;
 }
 
+/* This app's clients trust its own server's certificate without asking: it
+ * knows it. Only for this run, and on the loopback names clients use. */
+static void
+vouch_for_own_server (LabApplication *self)
+{
+  static const char * const own_hosts[] = { "127.0.0.1", "localhost" };
+  GTlsCertificate *own = lab_server_get_tls_certificate (self->server);
+  g_autofree char *fingerprint = NULL;
+
+  lab_trust_store_clear_vouched (self->trust_store);
+
+  if (own == NULL)
+    return;
+
+  fingerprint = lab_tls_dup_fingerprint (own);
+  for (guint i = 0; i < G_N_ELEMENTS (own_hosts); i++)
+    {
+      g_autofree char *peer = lab_url_format_host_port (own_hosts[i],
+                                                        lab_server_get_bound_port (self->server));
+
+      lab_trust_store_vouch (self->trust_store, peer, fingerprint);
+    }
+}
+
 static void
 server_started (LabApplication *self)
 {
   g_autofree char *url = own_counter_url (self);
 
+  /* Before the windows' clients follow the new address. */
+  vouch_for_own_server (self);
   set_port_conflict (self, FALSE);
   set_string (self, &self->server_problem, NULL, PROP_SERVER_PROBLEM);
   if (self->joined_notice == NULL)
@@ -649,6 +678,8 @@ lab_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (SCHEMA_ID);
   self->server = lab_server_new ();
+  self->trust_store = lab_trust_store_new ();
+  lab_trusted_certificates_bind (self->settings, self->trust_store);
 
   /* The settings, and the command line over them for this run. */
   if (read_server_config (self, &config, &error))
@@ -711,6 +742,7 @@ lab_application_finalize (GObject *object)
   LabApplication *self = LAB_APPLICATION (object);
 
   g_clear_object (&self->server);
+  g_clear_object (&self->trust_store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->server_problem, g_free);
@@ -839,6 +871,14 @@ lab_application_get_settings (LabApplication *self)
 {
   g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+/* Returns: (transfer none): whom every client of this app trusts */
+LabTrustStore *
+lab_application_get_trust_store (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return self->trust_store;
 }
 
 const char *

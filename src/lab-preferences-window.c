@@ -7,7 +7,6 @@
 
 #include "lab-preferences-window.h"
 #include "lab-tls.h"
-#include "lab-trusted-certificates.h"
 
 /* Preferences, bound to GSettings and applied live: the application restarts
  * the listeners when the server's part changes, and each window's client
@@ -19,6 +18,7 @@ struct _LabPreferencesWindow
 
   LabApplication       *application;
   GSettings            *settings;
+  LabTrustStore        *trust_store;
   GCancellable         *cancellable;
   GCancellable         *summary_cancellable;  /* the certificate loading for the summary */
 
@@ -372,16 +372,14 @@ forget_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   LabPreferencesWindow *self = LAB_PREFERENCES_WINDOW (widget);
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (self->settings);
 
-  g_hash_table_remove (trusted, g_variant_get_string (parameter, NULL));
-  lab_trusted_certificates_store (self->settings, trusted);
+  lab_trust_store_forget (self->trust_store, g_variant_get_string (parameter, NULL));
 }
 
 static void
 update_trusted (LabPreferencesWindow *self)
 {
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (self->settings);
+  g_autoptr(GHashTable) trusted = lab_trust_store_dup_trusted (self->trust_store);
   g_autofree const char **peers = (const char **) g_hash_table_get_keys_as_array (trusted, NULL);
   GtkWidget *child;
 
@@ -423,8 +421,6 @@ settings_changed_cb (LabPreferencesWindow *self,
     update_certificate (self);
   else if (g_str_equal (key, "client-ca-file") || g_str_equal (key, "client-trust-mode"))
     update_ca_file (self);
-  else if (g_str_equal (key, "trusted-certificates"))
-    update_trusted (self);
 }
 
 static void
@@ -438,6 +434,7 @@ lab_preferences_window_dispose (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->summary_cancellable);
+  g_clear_object (&self->trust_store);
   g_clear_object (&self->settings);
   g_clear_object (&self->application);
 
@@ -500,6 +497,7 @@ lab_preferences_window_new (LabApplication *application)
   self = g_object_new (LAB_TYPE_PREFERENCES_WINDOW, "application", application, NULL);
   self->application = g_object_ref (application);
   self->settings = g_object_ref (lab_application_get_settings (application));
+  self->trust_store = g_object_ref (lab_application_get_trust_store (application));
 
   g_settings_bind_with_mapping (self->settings, "port", self->port_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, port_get_mapping, port_set_mapping, NULL, NULL);
@@ -510,6 +508,8 @@ lab_preferences_window_new (LabApplication *application)
                                 G_SETTINGS_BIND_DEFAULT, trust_get_mapping, trust_set_mapping, NULL, NULL);
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->trust_store, "changed", G_CALLBACK (update_trusted), self,
                            G_CONNECT_SWAPPED);
 
   update_certificate (self);

@@ -10,7 +10,6 @@
 #include "lab-probe.h"
 #include "lab-server-pane.h"
 #include "lab-tls.h"
-#include "lab-trusted-certificates.h"
 #include "lab-window.h"
 
 /* One window: the application's server on one side, this window's own client
@@ -142,65 +141,21 @@ connect_client (LabWindow  *self,
   lab_client_connect (self->client);
 }
 
-/* What this client trusts: the settings (trust mode, CA file, the
- * certificates the user accepted), plus this app's own server's certificate,
- * which it knows without asking. */
+/* The CA file chosen in Preferences cannot be used: clients trust the
+ * system's authorities meanwhile. */
 static void
-apply_trusted_certificates (LabWindow *self)
+ca_file_problem_cb (LabWindow *self)
 {
   LabApplication *app = get_application (self);
-  LabServer *server = lab_application_get_server (app);
-  GTlsCertificate *own = lab_server_get_tls_certificate (server);
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (lab_application_get_settings (app));
+  const char *problem;
 
-  if (own != NULL && lab_server_get_running (server))
-    {
-      guint port = lab_server_get_bound_port (server);
-
-      g_hash_table_insert (trusted, g_strdup_printf ("127.0.0.1:%u", port), lab_tls_dup_fingerprint (own));
-      g_hash_table_insert (trusted, g_strdup_printf ("localhost:%u", port), lab_tls_dup_fingerprint (own));
-    }
-
-  lab_client_set_trusted_certificates (self->client, trusted);
-}
-
-static void
-apply_trust_mode (LabWindow *self)
-{
-  GSettings *settings = lab_application_get_settings (get_application (self));
-  LabTrustMode mode = g_settings_get_enum (settings, "client-trust-mode");
-  g_autoptr(GTlsDatabase) database = NULL;
-
-  if (mode == LAB_TRUST_CA_FILE)
-    {
-      g_autofree char *ca_file = g_settings_get_string (settings, "client-ca-file");
-      g_autoptr(GError) error = NULL;
-
-      if (*ca_file == '\0')
-        show_toast (self, _("Choose the certificate file to trust in Preferences"));
-      else if (!(database = g_tls_file_database_new (ca_file, &error)))
-        {
-          g_autofree char *text = g_strdup_printf (_("Cannot trust “%s”: %s"), ca_file, error->message);
-
-          show_toast (self, text);
-        }
-    }
-
-  apply_trusted_certificates (self);
-  lab_client_set_trust (self->client, mode, database);
-}
-
-static void
-trust_settings_changed_cb (LabWindow  *self,
-                           const char *key)
-{
-  if (get_application (self) == NULL)
+  /* Closed, and waiting for its last reference to go. */
+  if (app == NULL)
     return;
 
-  if (g_str_equal (key, "trusted-certificates"))
-    apply_trusted_certificates (self);
-  else
-    apply_trust_mode (self);
+  problem = lab_trust_store_get_ca_file_problem (lab_application_get_trust_store (app));
+  if (problem != NULL)
+    show_toast (self, problem);
 }
 
 static void
@@ -208,20 +163,15 @@ trust_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    LabWindow        *self)
 {
-  GSettings *settings = lab_application_get_settings (get_application (self));
   const char *peer = g_object_get_data (G_OBJECT (dialog), "lab-peer");
   const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "lab-fingerprint");
-  g_autoptr(GHashTable) trusted = NULL;
 
   if (!g_str_equal (response, "trust"))
     return;
 
-  /* Remembered for this server, listed in Preferences, and used at once. */
-  trusted = lab_trusted_certificates_load (settings);
-  g_hash_table_insert (trusted, g_strdup (peer), g_strdup (fingerprint));
-  lab_trusted_certificates_store (settings, trusted);
-
-  lab_client_trust_certificate (self->client, peer, fingerprint);
+  /* Remembered for this server, listed in Preferences, and used at once by
+   * every client waiting on it. */
+  lab_trust_store_trust (lab_client_get_trust_store (self->client), peer, fingerprint);
 }
 
 static void
@@ -266,7 +216,7 @@ ask_about_certificate (LabWindow *self)
 static void
 untrusted_certificate_cb (LabWindow *self)
 {
-  if (lab_client_get_trust_mode (self->client) == LAB_TRUST_ASK)
+  if (lab_trust_store_get_mode (lab_client_get_trust_store (self->client)) == LAB_TRUST_ASK)
     ask_about_certificate (self);
 }
 
@@ -277,7 +227,6 @@ server_changed_cb (LabWindow *self)
   if (get_application (self) == NULL)
     return;
 
-  apply_trusted_certificates (self);
   update_actions (self);
 }
 
@@ -450,6 +399,7 @@ attach_to_application (LabWindow *self)
   g_settings_bind (settings, "window-maximized", self, "maximized",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
+  lab_client_set_trust_store (self->client, lab_application_get_trust_store (app));
   lab_server_pane_set_application (self->server_pane, app);
   lab_client_pane_set_client (self->client_pane, self->client);
 
@@ -461,16 +411,12 @@ attach_to_application (LabWindow *self)
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (lab_application_get_server (app), "notify::tls-certificate",
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::client-trust-mode",
-                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::client-ca-file",
-                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::trusted-certificates",
-                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (lab_application_get_trust_store (app), "notify::ca-file-problem",
+                           G_CALLBACK (ca_file_problem_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "notify::untrusted-certificate",
                            G_CALLBACK (untrusted_certificate_cb), self, G_CONNECT_SWAPPED);
 
-  apply_trust_mode (self);
+  ca_file_problem_cb (self);
 
   if (*saved_url != '\0')
     self->chosen_url = g_steal_pointer (&saved_url);

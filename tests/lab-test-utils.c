@@ -690,7 +690,7 @@ lab_test_python (void)
   return path != NULL ? path : "/usr/bin/python3";
 }
 
-/* Clients: waits, fakes and teardown shared by the client tests. */
+/* Asynchronous results */
 
 /* A GAsyncReadyCallback: keeps the result where @user_data (a GAsyncResult **) points. */
 void

@@ -69,7 +69,7 @@ const char              *lab_test_python             (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestProcess, lab_test_process_free)
 
-/* Clients: waits, fakes and teardown shared by the client tests. */
+/* Asynchronous results */
 void                     lab_test_keep_result_cb     (GObject                  *object,
                                                       GAsyncResult             *result,
                                                       gpointer                  user_data);
