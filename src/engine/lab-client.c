@@ -129,21 +129,18 @@ static void
 time_message_cb (LabClient  *self,
                  const char *text)
 {
-  g_autofree char *line = g_strdup (text);
+  g_autofree char *shortened = NULL;
+  g_autoptr(LabTimestamp) timestamp = NULL;
 
-  if (g_utf8_strlen (line, -1) > LAB_CLIENT_TIMESTAMP_MAX_CHARS)
+  if (g_utf8_strlen (text, -1) > LAB_CLIENT_TIMESTAMP_MAX_CHARS)
     {
-      g_autofree char *start = g_utf8_substring (line, 0, LAB_CLIENT_TIMESTAMP_MAX_CHARS);
+      g_autofree char *start = g_utf8_substring (text, 0, LAB_CLIENT_TIMESTAMP_MAX_CHARS);
 
-      g_free (line);
-      line = g_strconcat (start, "…", NULL);
+      shortened = g_strconcat (start, "…", NULL);
     }
 
-  {
-    g_autoptr(LabTimestamp) timestamp = lab_timestamp_new (line);
-
-    lab_bounded_list_add (self->timestamps, timestamp);
-  }
+  timestamp = lab_timestamp_new (shortened != NULL ? shortened : text);
+  lab_bounded_list_add (self->timestamps, timestamp);
 }
 
 static void
