@@ -8,6 +8,7 @@
 #include "lab-application.h"
 #include "lab-options.h"
 #include "lab-preferences-window.h"
+#include "lab-trusted-certificates.h"
 #include "lab-window.h"
 
 /* One server per process, shared by every window; each window has its own
@@ -24,6 +25,7 @@ struct _LabApplication
 
   LabServerSupervisor *supervisor;
   GSettings           *settings;
+  LabTrustStore       *trust_store;
   GCancellable        *cancellable;
   LabOptions           options;
 
@@ -148,7 +150,8 @@ preferences_activated (GSimpleAction *action,
 {
   LabApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  LabPreferencesWindow *preferences = lab_preferences_window_new (GTK_APPLICATION (self), self->settings);
+  LabPreferencesWindow *preferences = lab_preferences_window_new (GTK_APPLICATION (self), self->trust_store,
+                                                                 self->settings);
 
   gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   gtk_window_present (GTK_WINDOW (preferences));
@@ -181,7 +184,7 @@ new_window_activated (GSimpleAction *action,
   LabApplication *self = user_data;
 
   gtk_window_present (GTK_WINDOW (lab_window_new (GTK_APPLICATION (self), self->supervisor,
-                                                  self->settings)));
+                                                  self->trust_store, self->settings)));
 }
 
 static void
@@ -307,8 +310,11 @@ lab_application_startup (GApplication *app)
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (SCHEMA_ID);
+  self->trust_store = lab_trust_store_new ();
+  lab_trusted_certificates_bind (self->settings, self->trust_store);
   server = lab_server_new ();
   self->supervisor = lab_server_supervisor_new (server, LAB_SUPERVISION_SHARE);
+  lab_server_supervisor_set_trust_store (self->supervisor, self->trust_store);
 
   g_signal_connect_object (server, "notify::running",
                            G_CALLBACK (sync_server_running_action), self, G_CONNECT_SWAPPED);
@@ -332,7 +338,8 @@ lab_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (self), self->supervisor, self->settings));
+    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (self), self->supervisor, self->trust_store,
+                                         self->settings));
 
   gtk_window_present (window);
 }
@@ -356,6 +363,7 @@ lab_application_finalize (GObject *object)
   LabApplication *self = LAB_APPLICATION (object);
 
   g_clear_object (&self->supervisor);
+  g_clear_object (&self->trust_store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   lab_options_clear (&self->options);
@@ -423,4 +431,12 @@ lab_application_get_settings (LabApplication *self)
 {
   g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+/* Returns: (transfer none): whom every client of this app trusts */
+LabTrustStore *
+lab_application_get_trust_store (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return self->trust_store;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "lab-server-supervisor.h"
+#include "lab-trust-store.h"
 
 G_BEGIN_DECLS
 
@@ -11,8 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabApplication, lab_application, LAB, APPLICATION, AdwApplication)
 
-LabApplication      *lab_application_new            (void);
-LabServerSupervisor *lab_application_get_supervisor (LabApplication *self);
-GSettings           *lab_application_get_settings   (LabApplication *self);
+LabApplication      *lab_application_new             (void);
+LabServerSupervisor *lab_application_get_supervisor  (LabApplication *self);
+GSettings           *lab_application_get_settings    (LabApplication *self);
+LabTrustStore       *lab_application_get_trust_store (LabApplication *self);
 
 G_END_DECLS

@@ -59,7 +59,7 @@ lab_client_pane_dup_status (LabClientPane *self)
       if (error == NULL)
         return g_strdup (_("Disconnected"));
       if (lab_client_get_untrusted_certificate (self->client, NULL, NULL) != NULL &&
-          lab_client_get_trust_mode (self->client) != LAB_TRUST_ASK)
+          lab_trust_store_get_mode (lab_client_get_trust_store (self->client)) != LAB_TRUST_ASK)
         return g_strdup_printf (_("Stopped: %s. To check its fingerprint and trust it, choose "
                                   "“Ask Me About Unknown Certificates” in Preferences"), error);
       return g_strdup_printf (_("Stopped: %s"), error);

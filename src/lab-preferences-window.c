@@ -7,7 +7,6 @@
 
 #include "lab-preferences-window.h"
 #include "lab-tls.h"
-#include "lab-trusted-certificates.h"
 
 /* Preferences, bound to GSettings and applied live: the application restarts
  * the listeners when the server's part changes, and each window's client
@@ -18,7 +17,9 @@ struct _LabPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
+  LabTrustStore        *trust_store;
   GCancellable         *cancellable;
+  GCancellable         *summary_cancellable;  /* the certificate loading for the summary */
 
   /* Template widgets */
   GtkAdjustment        *port_adjustment;
@@ -42,13 +43,6 @@ struct _LabPreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (LabPreferencesWindow, lab_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
-
-/* Where generated certificates go: the user's data folder, per user. */
-static char *
-certificates_directory (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "websocket-lab", "tls", NULL);
-}
 
 static void
 show_toast (LabPreferencesWindow *self,
@@ -85,24 +79,13 @@ set_file_row (AdwActionRow *row,
 }
 
 static void
-update_certificate (LabPreferencesWindow *self)
+show_summary (LabPreferencesWindow *self,
+              GTlsCertificate      *certificate,
+              const char           *description)
 {
-  g_autofree char *certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
-  g_autofree char *key_file = g_settings_get_string (self->settings, "tls-key-file");
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean have_summary = FALSE;
+  gboolean have_summary = certificate != NULL;
 
-  set_file_row (self->certificate_row, certificate_file, _("None"));
-  set_file_row (self->key_row, key_file, _("In the certificate file"));
-  gtk_widget_set_visible (GTK_WIDGET (self->clear_key_button), *key_file != '\0');
-
-  if (*certificate_file == '\0')
-    adw_preferences_group_set_description (self->summary_group,
-                                           _("No certificate yet: choose one, or generate a self-signed one"));
-  else if (!(certificate = lab_tls_load (certificate_file, key_file, &error)))
-    adw_preferences_group_set_description (self->summary_group, error->message);
-  else
+  if (have_summary)
     {
       g_autoptr(LabTlsSummary) summary = lab_tls_summary_new (certificate);
       g_autoptr(GDateTime) local = g_date_time_to_local (summary->not_after);
@@ -114,15 +97,59 @@ update_certificate (LabPreferencesWindow *self)
       adw_action_row_set_subtitle (self->summary_fingerprint_row, summary->fingerprint);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (adw_action_row_get_activatable_widget (self->summary_fingerprint_row)),
                                         "s", summary->fingerprint);
-      adw_preferences_group_set_description (self->summary_group,
-                                             _("What clients see, and what to compare in a browser"));
-      have_summary = TRUE;
     }
 
+  adw_preferences_group_set_description (self->summary_group, description);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_subject_row), have_summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_names_row), have_summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_expires_row), have_summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_fingerprint_row), have_summary);
+}
+
+static void
+summary_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LabPreferencesWindow) self = user_data;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificate = lab_tls_load_finish (result, &error);
+
+  /* Another file was chosen meanwhile, or the window closed. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (certificate == NULL)
+    show_summary (self, NULL, error->message);
+  else
+    show_summary (self, certificate, _("What clients see, and what to compare in a browser"));
+}
+
+static void
+update_certificate (LabPreferencesWindow *self)
+{
+  g_autofree char *certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
+  g_autofree char *key_file = g_settings_get_string (self->settings, "tls-key-file");
+
+  set_file_row (self->certificate_row, certificate_file, _("None"));
+  set_file_row (self->key_row, key_file, _("In the certificate file"));
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_key_button), *key_file != '\0');
+
+  g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
+
+  if (*certificate_file == '\0')
+    {
+      show_summary (self, NULL, _("No certificate yet: choose one, or generate a self-signed one"));
+      return;
+    }
+
+  /* Reading and parsing files: not on the main thread. */
+  self->summary_cancellable = g_cancellable_new ();
+  lab_tls_load_async (certificate_file, key_file, self->summary_cancellable,
+                      summary_loaded_cb, g_object_ref (self));
 }
 
 typedef struct
@@ -239,13 +266,18 @@ generated_cb (GObject      *object,
   g_autofree char *certificate_file = NULL;
   g_autofree char *key_file = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean generated;
 
-  if (!lab_tls_generate_finish (result, &certificate_file, &key_file, &error))
+  generated = lab_tls_generate_finish (result, &certificate_file, &key_file, &error);
+
+  /* Closed meanwhile. A pair written all the same stays unused until the
+   * next Generate replaces it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->settings == NULL)
+    return;
+
+  if (!generated)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_toast (self, error->message);
-      else
-        return;
+      show_toast (self, error->message);
     }
   else
     {
@@ -267,13 +299,20 @@ generate_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   LabPreferencesWindow *self = LAB_PREFERENCES_WINDOW (widget);
-  g_autofree char *directory = certificates_directory ();
+  g_autofree char *directory = lab_tls_dup_generated_directory ();
+  g_autofree char *in_use_certificate = g_settings_get_string (self->settings,
+                                                              "tls-certificate-file");
+  g_autofree char *in_use_key = g_settings_get_string (self->settings, "tls-key-file");
+  const char * const in_use[] = { in_use_certificate, in_use_key, NULL };
   LabTlsKeyType key_type = adw_combo_row_get_selected (self->key_type_row) == 1
                            ? LAB_TLS_KEY_RSA_2048 : LAB_TLS_KEY_ECDSA_P256;
 
   gtk_widget_action_set_enabled (widget, "prefs.generate", FALSE);
   gtk_spinner_start (self->generate_spinner);
-  lab_tls_generate_async (directory, key_type, self->cancellable, generated_cb, g_object_ref (self));
+  /* The new pair replaces those generated before, but the one the server
+   * uses until the new settings apply. */
+  lab_tls_generate_async (directory, key_type, in_use, self->cancellable, generated_cb,
+                          g_object_ref (self));
 }
 
 /* Client page */
@@ -332,16 +371,14 @@ forget_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   LabPreferencesWindow *self = LAB_PREFERENCES_WINDOW (widget);
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (self->settings);
 
-  g_hash_table_remove (trusted, g_variant_get_string (parameter, NULL));
-  lab_trusted_certificates_store (self->settings, trusted);
+  lab_trust_store_forget (self->trust_store, g_variant_get_string (parameter, NULL));
 }
 
 static void
 update_trusted (LabPreferencesWindow *self)
 {
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (self->settings);
+  g_autoptr(GHashTable) trusted = lab_trust_store_dup_trusted (self->trust_store);
   g_autofree const char **peers = (const char **) g_hash_table_get_keys_as_array (trusted, NULL);
   GtkWidget *child;
 
@@ -383,8 +420,6 @@ settings_changed_cb (LabPreferencesWindow *self,
     update_certificate (self);
   else if (g_str_equal (key, "client-ca-file") || g_str_equal (key, "client-trust-mode"))
     update_ca_file (self);
-  else if (g_str_equal (key, "trusted-certificates"))
-    update_trusted (self);
 }
 
 static void
@@ -393,9 +428,12 @@ lab_preferences_window_dispose (GObject *object)
   LabPreferencesWindow *self = LAB_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->summary_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_PREFERENCES_WINDOW);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->summary_cancellable);
+  g_clear_object (&self->trust_store);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lab_preferences_window_parent_class)->dispose (object);
@@ -449,15 +487,18 @@ lab_preferences_window_init (LabPreferencesWindow *self)
 
 LabPreferencesWindow *
 lab_preferences_window_new (GtkApplication *application,
+                            LabTrustStore  *trust_store,
                             GSettings      *settings)
 {
   LabPreferencesWindow *self;
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (LAB_IS_TRUST_STORE (trust_store), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (LAB_TYPE_PREFERENCES_WINDOW, "application", application, NULL);
   self->settings = g_object_ref (settings);
+  self->trust_store = g_object_ref (trust_store);
 
   g_settings_bind_with_mapping (self->settings, "port", self->port_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, port_get_mapping, port_set_mapping, NULL, NULL);
@@ -468,6 +509,8 @@ lab_preferences_window_new (GtkApplication *application,
                                 G_SETTINGS_BIND_DEFAULT, trust_get_mapping, trust_set_mapping, NULL, NULL);
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->trust_store, "changed", G_CALLBACK (update_trusted), self,
                            G_CONNECT_SWAPPED);
 
   update_certificate (self);

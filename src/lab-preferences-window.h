@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "lab-trust-store.h"
+
 
 G_BEGIN_DECLS
 
@@ -11,6 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LabPreferencesWindow, lab_preferences_window, LAB, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 LabPreferencesWindow *lab_preferences_window_new (GtkApplication *application,
+                                                  LabTrustStore  *trust_store,
                                                   GSettings      *settings);
 
 G_END_DECLS

@@ -3,10 +3,11 @@
 
 #include <gio/gio.h>
 
+#include "lab-trust-store.h"
+
 G_BEGIN_DECLS
 
-GHashTable *lab_trusted_certificates_load  (GSettings  *settings);
-void        lab_trusted_certificates_store (GSettings  *settings,
-                                            GHashTable *trusted);
+void lab_trusted_certificates_bind (GSettings     *settings,
+                                    LabTrustStore *trust_store);
 
 G_END_DECLS

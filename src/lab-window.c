@@ -10,7 +10,6 @@
 #include "lab-probe.h"
 #include "lab-server-pane.h"
 #include "lab-tls.h"
-#include "lab-trusted-certificates.h"
 #include "lab-url.h"
 #include "lab-window.h"
 
@@ -22,6 +21,7 @@ struct _LabWindow
   AdwApplicationWindow  parent_instance;
 
   LabServerSupervisor  *supervisor;
+  LabTrustStore        *trust_store;
   GSettings            *settings;
   LabClient            *client;
   GCancellable         *probe_cancellable;
@@ -137,64 +137,19 @@ connect_client (LabWindow  *self,
   lab_client_connect (self->client);
 }
 
-/* What this client trusts: the settings (trust mode, CA file, the
- * certificates the user accepted), plus this app's own server's certificate,
- * which it knows without asking. */
+/* The CA file chosen in Preferences cannot be used: clients trust the
+ * system's authorities meanwhile. */
 static void
-apply_trusted_certificates (LabWindow *self)
+ca_file_problem_cb (LabWindow *self)
 {
-  LabServer *server = get_server (self);
-  GTlsCertificate *own = lab_server_get_tls_certificate (server);
-  g_autoptr(GHashTable) trusted = lab_trusted_certificates_load (self->settings);
+  const char *problem;
 
-  if (own != NULL && lab_server_get_running (server))
-    {
-      guint port = lab_server_get_bound_port (server);
-
-      g_hash_table_insert (trusted, g_strdup_printf ("127.0.0.1:%u", port), lab_tls_dup_fingerprint (own));
-      g_hash_table_insert (trusted, g_strdup_printf ("localhost:%u", port), lab_tls_dup_fingerprint (own));
-    }
-
-  lab_client_set_trusted_certificates (self->client, trusted);
-}
-
-static void
-apply_trust_mode (LabWindow *self)
-{
-  GSettings *settings = self->settings;
-  LabTrustMode mode = g_settings_get_enum (settings, "client-trust-mode");
-  g_autoptr(GTlsDatabase) database = NULL;
-
-  if (mode == LAB_TRUST_CA_FILE)
-    {
-      g_autofree char *ca_file = g_settings_get_string (settings, "client-ca-file");
-      g_autoptr(GError) error = NULL;
-
-      if (*ca_file == '\0')
-        show_toast (self, _("Choose the certificate file to trust in Preferences"));
-      else if (!(database = g_tls_file_database_new (ca_file, &error)))
-        {
-          g_autofree char *text = g_strdup_printf (_("Cannot trust “%s”: %s"), ca_file, error->message);
-
-          show_toast (self, text);
-        }
-    }
-
-  apply_trusted_certificates (self);
-  lab_client_set_trust (self->client, mode, database);
-}
-
-static void
-trust_settings_changed_cb (LabWindow  *self,
-                           const char *key)
-{
   if (is_closed (self))
     return;
 
-  if (g_str_equal (key, "trusted-certificates"))
-    apply_trusted_certificates (self);
-  else
-    apply_trust_mode (self);
+  problem = lab_trust_store_get_ca_file_problem (self->trust_store);
+  if (problem != NULL)
+    show_toast (self, problem);
 }
 
 static void
@@ -202,20 +157,15 @@ trust_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    LabWindow        *self)
 {
-  GSettings *settings = self->settings;
   const char *peer = g_object_get_data (G_OBJECT (dialog), "lab-peer");
   const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "lab-fingerprint");
-  g_autoptr(GHashTable) trusted = NULL;
 
   if (!g_str_equal (response, "trust"))
     return;
 
-  /* Remembered for this server, listed in Preferences, and used at once. */
-  trusted = lab_trusted_certificates_load (settings);
-  g_hash_table_insert (trusted, g_strdup (peer), g_strdup (fingerprint));
-  lab_trusted_certificates_store (settings, trusted);
-
-  lab_client_trust_certificate (self->client, peer, fingerprint);
+  /* Remembered for this server, listed in Preferences, and used at once by
+   * every client waiting on it. */
+  lab_trust_store_trust (lab_client_get_trust_store (self->client), peer, fingerprint);
 }
 
 static void
@@ -260,7 +210,7 @@ ask_about_certificate (LabWindow *self)
 static void
 untrusted_certificate_cb (LabWindow *self)
 {
-  if (lab_client_get_trust_mode (self->client) == LAB_TRUST_ASK)
+  if (lab_trust_store_get_mode (lab_client_get_trust_store (self->client)) == LAB_TRUST_ASK)
     ask_about_certificate (self);
 }
 
@@ -271,7 +221,6 @@ server_changed_cb (LabWindow *self)
   if (is_closed (self))
     return;
 
-  apply_trusted_certificates (self);
   update_actions (self);
 }
 
@@ -440,6 +389,7 @@ attach (LabWindow *self)
   g_settings_bind (settings, "window-maximized", self, "maximized",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
+  lab_client_set_trust_store (self->client, self->trust_store);
   lab_server_pane_set_supervisor (self->server_pane, self->supervisor);
   lab_client_pane_set_client (self->client_pane, self->client);
 
@@ -451,16 +401,12 @@ attach (LabWindow *self)
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (get_server (self), "notify::tls-certificate",
                            G_CALLBACK (server_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::client-trust-mode",
-                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::client-ca-file",
-                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::trusted-certificates",
-                           G_CALLBACK (trust_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->trust_store, "notify::ca-file-problem",
+                           G_CALLBACK (ca_file_problem_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "notify::untrusted-certificate",
                            G_CALLBACK (untrusted_certificate_cb), self, G_CONNECT_SWAPPED);
 
-  apply_trust_mode (self);
+  ca_file_problem_cb (self);
 
   if (*saved_url != '\0')
     self->chosen_url = g_steal_pointer (&saved_url);
@@ -486,6 +432,7 @@ lab_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->probe_cancellable);
   g_clear_object (&self->supervisor);
+  g_clear_object (&self->trust_store);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
@@ -548,21 +495,25 @@ lab_window_init (LabWindow *self)
 /**
  * lab_window_new:
  * @supervisor: the supervisor of the server this window shows
+ * @trust_store: whom the window's client trusts
  * @settings: the application's settings
  */
 LabWindow *
 lab_window_new (GtkApplication      *application,
                 LabServerSupervisor *supervisor,
+                LabTrustStore       *trust_store,
                 GSettings           *settings)
 {
   LabWindow *self;
 
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (LAB_IS_SERVER_SUPERVISOR (supervisor), NULL);
+  g_return_val_if_fail (LAB_IS_TRUST_STORE (trust_store), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (LAB_TYPE_WINDOW, "application", application, NULL);
   self->supervisor = g_object_ref (supervisor);
+  self->trust_store = g_object_ref (trust_store);
   self->settings = g_object_ref (settings);
   attach (self);
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "lab-server-supervisor.h"
+#include "lab-trust-store.h"
 #include "lab-client.h"
 #include "lab-client-pane.h"
 #include "lab-server-pane.h"
@@ -16,6 +17,7 @@ G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
 
 LabWindow     *lab_window_new             (GtkApplication      *application,
                                           LabServerSupervisor *supervisor,
+                                          LabTrustStore       *trust_store,
                                           GSettings           *settings);
 LabClient     *lab_window_get_client      (LabWindow      *self);
 LabClientPane *lab_window_get_client_pane (LabWindow      *self);

@@ -1008,3 +1008,32 @@ lab_test_crowd_free (LabTestCrowd *crowd)
   g_free (crowd->members);
   g_free (crowd);
 }
+
+/* Asynchronous results */
+
+/* A GAsyncReadyCallback: keeps the result where @user_data (a GAsyncResult **) points. */
+void
+lab_test_keep_result_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GAsyncResult **kept = user_data;
+
+  g_assert_null (*kept);
+  *kept = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Returns: (transfer none): the result lab_test_keep_result_cb() kept, once it has */
+GAsyncResult *
+lab_test_wait_result (GAsyncResult **result)
+{
+  /* Long enough for an RSA key under valgrind. */
+  g_assert_true (lab_test_wait_until (has_result, result, 3 * LAB_TEST_TIMEOUT_MS));
+  return *result;
+}

@@ -114,4 +114,10 @@ void                     lab_test_crowd_send         (LabTestCrowd             *
                                                       const char               *text);
 void                     lab_test_crowd_free         (LabTestCrowd             *crowd);
 
+/* Asynchronous results */
+void                     lab_test_keep_result_cb     (GObject                  *object,
+                                                      GAsyncResult             *result,
+                                                      gpointer                  user_data);
+GAsyncResult            *lab_test_wait_result        (GAsyncResult            **result);
+
 G_END_DECLS

@@ -29,7 +29,7 @@ test_describe (void)
   g_assert_nonnull (strstr (join_text, "#4"));
   g_assert_nonnull (strstr (join_text, "/counter"));
   g_assert_nonnull (strstr (join_text, "[::1]:5000"));
-  g_assert_nonnull (strstr (leave_text, "1001"));
+  g_assert_nonnull (strstr (leave_text, "close code 1001: going away"));
   g_assert_nonnull (strstr (leave_text, "Going away"));
   g_assert_nonnull (strstr (broadcast_text, "2 clients"));
 

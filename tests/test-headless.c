@@ -7,6 +7,7 @@
 #include "lab-client.h"
 #include "lab-protocol.h"
 #include "lab-tls.h"
+#include "lab-test-client-utils.h"
 #include "lab-test-utils.h"
 
 /* `websocket-lab --headless` as a person or a service manager runs it: a
@@ -157,7 +158,7 @@ test_tls (void)
   g_autofree char *certificate_file = NULL;
   g_autofree char *key_file = NULL;
   g_autofree char *url = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(LabTrustStore) trust_store = NULL;
   g_autoptr(LabTestProcess) server = NULL;
   g_autoptr(LabClient) client = NULL;
   g_autoptr(GError) error = NULL;
@@ -172,11 +173,10 @@ test_tls (void)
   g_assert_true (lab_test_process_has_line (server, "Listening on wss://127.0.0.1:"));
   lab_test_process_wait_line (server, "TLS certificate: CN=WebSocket Lab");
 
-  database = g_tls_file_database_new (certificate_file, &error);
-  g_assert_no_error (error);
+  trust_store = lab_test_trust_store_new (LAB_TRUST_CA_FILE, certificate_file);
   url = g_strdup_printf ("wss://localhost:%u/", port);
   client = lab_client_new (url, NULL);
-  lab_client_set_trust (client, LAB_TRUST_CA_FILE, database);
+  lab_client_set_trust_store (client, trust_store);
   lab_client_connect (client);
   g_assert_true (lab_test_wait_until (client_connected, client, LAB_TEST_TIMEOUT_MS));
 

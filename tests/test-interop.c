@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lab-client.h"
+#include "lab-test-client-utils.h"
 #include "lab-test-utils.h"
 #include "lab-timestamp.h"
 
@@ -268,60 +269,16 @@ test_tutorial_hello_client (void)
 typedef struct
 {
   LabClient *client;
-  gint64     value;
-  guint      users;
   guint      n_timestamps;
-} ClientExpect;
-
-static gboolean
-client_shows_value (gpointer data)
-{
-  ClientExpect *expect = data;
-
-  return lab_client_get_state (expect->client) == LAB_CLIENT_STATE_CONNECTED &&
-         lab_client_get_has_value (expect->client) &&
-         lab_client_get_value (expect->client) == expect->value;
-}
-
-static gboolean
-client_shows_users (gpointer data)
-{
-  ClientExpect *expect = data;
-
-  return lab_client_get_state (expect->client) == LAB_CLIENT_STATE_CONNECTED &&
-         lab_client_get_users (expect->client) == expect->users;
-}
+} TimestampsExpect;
 
 static gboolean
 client_has_timestamps (gpointer data)
 {
-  ClientExpect *expect = data;
+  TimestampsExpect *expect = data;
 
   return g_list_model_get_n_items (lab_client_get_timestamps (expect->client)) >=
          expect->n_timestamps;
-}
-
-static void
-wait_for_value (LabClient *client,
-                gint64     value)
-{
-  ClientExpect expect = { .client = client, .value = value };
-
-  if (!lab_test_wait_until (client_shows_value, &expect, LAB_TEST_TIMEOUT_MS))
-    g_error ("LabClient shows %s value %" G_GINT64_FORMAT " (state %d), not %" G_GINT64_FORMAT,
-             lab_client_get_has_value (client) ? "the" : "no", lab_client_get_value (client),
-             lab_client_get_state (client), value);
-}
-
-static void
-wait_for_users (LabClient *client,
-                guint      users)
-{
-  ClientExpect expect = { .client = client, .users = users };
-
-  if (!lab_test_wait_until (client_shows_users, &expect, LAB_TEST_TIMEOUT_MS))
-    g_error ("LabClient shows %u users (state %d), not %u",
-             lab_client_get_users (client), lab_client_get_state (client), users);
 }
 
 static void
@@ -345,7 +302,7 @@ test_lab_client_tutorial_servers (void)
   g_autoptr(LabTestProcess) counter_server = NULL;
   g_autoptr(LabTestProcess) watcher = NULL;
   g_autoptr(LabClient) client = NULL;
-  ClientExpect expect = { 0 };
+  TimestampsExpect expect = { 0 };
   GListModel *timestamps;
 
   if (!have_python_websockets ())
@@ -366,8 +323,8 @@ test_lab_client_tutorial_servers (void)
   lab_client_connect (client);
 
   /* The tutorial's counter starts at 0, and this client is alone. */
-  wait_for_value (client, 0);
-  wait_for_users (client, 1);
+  lab_test_wait_client_value (client, 0);
+  lab_test_wait_client_users (client, 1);
 
   /* A second user: the tutorial's server tells everyone. The watcher leaves
    * once it has seen the value this client's plus makes. */
@@ -377,18 +334,18 @@ test_lab_client_tutorial_servers (void)
 
     watcher = lab_test_process_spawn (argv, NULL);
   }
-  wait_for_users (client, 2);
+  lab_test_wait_client_users (client, 2);
 
   g_assert_true (lab_client_plus (client));
-  wait_for_value (client, 1);
+  lab_test_wait_client_value (client, 1);
 
   g_assert_cmpint (lab_test_process_wait_exit (watcher), ==, 0);
   g_assert_true (lab_test_process_has_line (watcher, "users 2"));
   g_assert_true (lab_test_process_has_line (watcher, "final 1"));
-  wait_for_users (client, 1);
+  lab_test_wait_client_users (client, 1);
 
   g_assert_true (lab_client_minus (client));
-  wait_for_value (client, 0);
+  lab_test_wait_client_value (client, 0);
 
   /* The time server pushes at random intervals of up to 3 s. */
   expect.client = client;

@@ -6,11 +6,13 @@
 
 #include "lab-client.h"
 #include "lab-tls.h"
+#include "lab-test-client-utils.h"
 #include "lab-test-utils.h"
 
 /* TLS end to end: certificates generated here verify as a browser or a client
- * would check them; a server with one is trusted or refused for the reasons a
- * person would expect, and the "ask me" path remembers what was approved. */
+ * would check them, and only the pairs replaced are deleted; a server with one
+ * is trusted or refused for the reasons a person would expect. Trusting by
+ * fingerprint is in test-client-failures.c. */
 
 typedef struct
 {
@@ -44,7 +46,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->directory = g_build_filename (g_get_user_data_dir (), "websocket-lab", "tls", NULL);
+  fixture->directory = lab_tls_dup_generated_directory ();
 }
 
 static void
@@ -64,10 +66,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   if (fixture->server != NULL)
-    {
-      lab_server_stop (fixture->server);
-      lab_test_run_for (50);
-    }
+    lab_server_stop (fixture->server);
 
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->certificate);
@@ -215,6 +214,133 @@ test_load_errors (Fixture       *fixture,
   g_assert_true (g_file_test (other_certificate, G_FILE_TEST_EXISTS));
 }
 
+static void
+test_load_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) failed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (fixture, LAB_TLS_KEY_ECDSA_P256, NULL);
+
+  lab_tls_load_async (fixture->certificate_file, fixture->key_file, NULL,
+                      lab_test_keep_result_cb, &loaded);
+  certificate = lab_tls_load_finish (lab_test_wait_result (&loaded), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_tls_certificate_is_same (certificate, fixture->certificate));
+
+  /* The same words as lab_tls_load(). */
+  lab_tls_load_async (fixture->certificate_file, NULL, NULL, lab_test_keep_result_cb, &failed);
+  g_assert_null (lab_tls_load_finish (lab_test_wait_result (&failed), &error));
+  g_assert_nonnull (strstr (error->message, "holds no private key"));
+}
+
+static guint
+count_files (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+assert_generation_cancelled (Fixture       *fixture,
+                             LabTlsKeyType  key_type,
+                             GCancellable  *cancellable)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *certificate_file = NULL;
+
+  lab_tls_generate_async (fixture->directory, key_type, NULL, cancellable,
+                          lab_test_keep_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (lab_tls_generate_finish (lab_test_wait_result (&result), &certificate_file, NULL,
+                                           &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (certificate_file);
+  g_assert_cmpuint (count_files (fixture->directory), ==, 0);
+}
+
+/* A window closed while its key is made: nothing is left on disk. */
+static void
+test_generate_cancelled (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GCancellable) before = g_cancellable_new ();
+  g_autoptr(GCancellable) during = g_cancellable_new ();
+
+  g_cancellable_cancel (before);
+  assert_generation_cancelled (fixture, LAB_TLS_KEY_ECDSA_P256, before);
+
+  /* An RSA key takes long enough to be cancelled while it is made. */
+  assert_generation_cancelled (fixture, LAB_TLS_KEY_RSA_2048, during);
+}
+
+/* Generate replaces the pairs generated before: all of them go but the new
+ * one and the one the server still uses; the user's own files stay. */
+static void
+test_generate_replaces (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *old_certificate = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *in_use_certificate = NULL;
+  g_autofree char *in_use_key = NULL;
+  g_autofree char *new_certificate = NULL;
+  g_autofree char *new_key = NULL;
+  g_autofree char *notes = g_build_filename (fixture->directory, "notes.pem", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lab_tls_generate (fixture->directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL,
+                    &old_certificate, &old_key, &error);
+  g_assert_no_error (error);
+  lab_tls_generate (fixture->directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL,
+                    &in_use_certificate, &in_use_key, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (notes, "the user's own file\n", -1, NULL));
+
+  {
+    const char * const in_use[] = { in_use_certificate, in_use_key, NULL };
+
+    lab_tls_generate_async (fixture->directory, LAB_TLS_KEY_ECDSA_P256, in_use, NULL,
+                            lab_test_keep_result_cb, &result);
+    g_assert_true (lab_tls_generate_finish (lab_test_wait_result (&result),
+                                            &new_certificate, &new_key, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_false (g_file_test (old_certificate, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (in_use_certificate, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (in_use_key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_certificate, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_key, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (notes, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (fixture->directory), ==, 5);
+
+  /* With nothing to keep but itself, the new pair is alone. */
+  {
+    const char * const only_new[] = { new_certificate, new_key, NULL };
+
+    g_assert_true (lab_tls_delete_generated (fixture->directory, only_new, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count_files (fixture->directory), ==, 3);
+  }
+
+  /* Nothing generated yet: nothing to do, and no error. */
+  g_assert_true (lab_tls_delete_generated ("/nonexistent/websocket-lab/tls", NULL, &error));
+  g_assert_no_error (error);
+}
+
 static gboolean
 client_settled (gpointer data)
 {
@@ -228,11 +354,12 @@ client_settled (gpointer data)
 static LabClient *
 connect_client (const char   *url,
                 LabTrustMode  mode,
-                GTlsDatabase *database)
+                const char   *ca_file)
 {
+  g_autoptr(LabTrustStore) trust_store = lab_test_trust_store_new (mode, ca_file);
   LabClient *client = lab_client_new (url, NULL);
 
-  lab_client_set_trust (client, mode, database);
+  lab_client_set_trust_store (client, trust_store);
   lab_client_connect (client);
   g_assert_true (lab_test_wait_until (client_settled, client, LAB_TEST_TIMEOUT_MS));
 
@@ -249,22 +376,18 @@ static void
 test_client_trusts_ca_file (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(LabClient) by_name = NULL;
-  g_autoptr(LabClient) by_address = NULL;
-  g_autoptr(GError) error = NULL;
+  LabClient *by_name = NULL;
+  LabClient *by_address = NULL;
   g_autofree char *name_url = NULL;
   g_autofree char *address_url = NULL;
 
   generate (fixture, LAB_TLS_KEY_ECDSA_P256, NULL);
   start_server (fixture);
-  database = g_tls_file_database_new (fixture->certificate_file, &error);
-  g_assert_no_error (error);
 
   name_url = server_url (fixture, "localhost");
   address_url = server_url (fixture, "127.0.0.1");
-  by_name = connect_client (name_url, LAB_TRUST_CA_FILE, database);
-  by_address = connect_client (address_url, LAB_TRUST_CA_FILE, database);
+  by_name = connect_client (name_url, LAB_TRUST_CA_FILE, fixture->certificate_file);
+  by_address = connect_client (address_url, LAB_TRUST_CA_FILE, fixture->certificate_file);
 
   g_assert_cmpint (lab_client_get_state (by_name), ==, LAB_CLIENT_STATE_CONNECTED);
   g_assert_cmpint (lab_client_get_state (by_address), ==, LAB_CLIENT_STATE_CONNECTED);
@@ -277,6 +400,9 @@ test_client_trusts_ca_file (Fixture       *fixture,
 
     g_assert_true (g_str_has_prefix (urls[0], "wss://127.0.0.1:"));
   }
+
+  lab_test_client_free (by_name);
+  lab_test_client_free (by_address);
 }
 
 static void
@@ -299,77 +425,8 @@ test_client_system_trust_refuses (Fixture       *fixture,
   /* The certificate is there to look at, should the user want to trust it. */
   g_assert_nonnull (lab_client_get_untrusted_certificate (client, NULL, NULL));
   g_assert_cmpuint (lab_counter_get_users (lab_server_get_counter (fixture->server)), ==, 0);
-}
 
-static gboolean
-has_untrusted (gpointer data)
-{
-  return lab_client_get_untrusted_certificate (data, NULL, NULL) != NULL;
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return lab_client_get_state (data) == LAB_CLIENT_STATE_CONNECTED && lab_client_get_has_value (data);
-}
-
-static void
-test_client_ask_then_trust (Fixture       *fixture,
-                            gconstpointer  data)
-{
-  g_autoptr(LabClient) client = NULL;
-  g_autoptr(LabClient) later = NULL;
-  g_autoptr(GHashTable) remembered = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *url = NULL;
-  g_autofree char *expected_peer = NULL;
-  g_autofree char *fingerprint = NULL;
-  g_autofree char *server_fingerprint = NULL;
-  GTlsCertificate *untrusted;
-  GTlsCertificateFlags errors = 0;
-  const char *peer = NULL;
-
-  generate (fixture, LAB_TLS_KEY_ECDSA_P256, NULL);
-  start_server (fixture);
-  url = server_url (fixture, "localhost");
-  expected_peer = g_strdup_printf ("localhost:%u", lab_server_get_bound_port (fixture->server));
-
-  client = lab_client_new (url, NULL);
-  lab_client_set_trust (client, LAB_TRUST_ASK, NULL);
-  lab_client_connect (client);
-  g_assert_true (lab_test_wait_until (has_untrusted, client, LAB_TEST_TIMEOUT_MS));
-
-  /* What the window shows the person: who, which certificate, and why. */
-  untrusted = lab_client_get_untrusted_certificate (client, &errors, &peer);
-  g_assert_cmpstr (peer, ==, expected_peer);
-  g_assert_true (errors & G_TLS_CERTIFICATE_UNKNOWN_CA);
-  fingerprint = lab_tls_dup_fingerprint (untrusted);
-  server_fingerprint = lab_tls_dup_fingerprint (fixture->certificate);
-  g_assert_cmpstr (fingerprint, ==, server_fingerprint);
-  g_assert_cmpint (lab_client_get_state (client), ==, LAB_CLIENT_STATE_DISCONNECTED);
-
-  lab_client_trust_certificate (client, peer, fingerprint);
-  g_assert_true (lab_test_wait_until (is_connected, client, LAB_TEST_TIMEOUT_MS));
-  g_assert_null (lab_client_get_untrusted_certificate (client, NULL, NULL));
-
-  /* Remembered: a client told of the approval connects without asking. */
-  g_hash_table_insert (remembered, (gpointer) expected_peer, fingerprint);
-  later = lab_client_new (url, NULL);
-  lab_client_set_trust (later, LAB_TRUST_ASK, NULL);
-  lab_client_set_trusted_certificates (later, remembered);
-  lab_client_connect (later);
-  g_assert_true (lab_test_wait_until (is_connected, later, LAB_TEST_TIMEOUT_MS));
-  g_assert_null (lab_client_get_untrusted_certificate (later, NULL, NULL));
-
-  /* Stopped on it, then told it was trusted elsewhere (another window): goes on. */
-  {
-    g_autoptr(LabClient) waiting = lab_client_new (url, NULL);
-
-    lab_client_set_trust (waiting, LAB_TRUST_ASK, NULL);
-    lab_client_connect (waiting);
-    g_assert_true (lab_test_wait_until (has_untrusted, waiting, LAB_TEST_TIMEOUT_MS));
-    lab_client_set_trusted_certificates (waiting, remembered);
-    g_assert_true (lab_test_wait_until (is_connected, waiting, LAB_TEST_TIMEOUT_MS));
-  }
+  lab_test_client_free (g_steal_pointer (&client));
 }
 
 static void
@@ -377,18 +434,14 @@ test_client_refuses_other_host (Fixture       *fixture,
                                 gconstpointer  data)
 {
   static const char * const other_host[] = { "example.invalid", NULL };
-  g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(LabClient) client = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
 
   generate (fixture, LAB_TLS_KEY_ECDSA_P256, other_host);
   start_server (fixture);
-  database = g_tls_file_database_new (fixture->certificate_file, &error);
-  g_assert_no_error (error);
   url = server_url (fixture, "localhost");
 
-  client = connect_client (url, LAB_TRUST_CA_FILE, database);
+  client = connect_client (url, LAB_TRUST_CA_FILE, fixture->certificate_file);
 
   g_assert_cmpint (lab_client_get_state (client), ==, LAB_CLIENT_STATE_DISCONNECTED);
   g_assert_nonnull (strstr (lab_client_get_last_error (client), "another host name"));
@@ -406,9 +459,11 @@ main (int   argc,
   ADD ("/tls/generate/ecdsa", test_generate_ecdsa);
   ADD ("/tls/generate/rsa", test_generate_rsa);
   ADD ("/tls/load/errors", test_load_errors);
+  ADD ("/tls/load/async", test_load_async);
+  ADD ("/tls/generate/cancelled", test_generate_cancelled);
+  ADD ("/tls/generate/replaces", test_generate_replaces);
   ADD ("/tls/client/trusts-ca-file", test_client_trusts_ca_file);
   ADD ("/tls/client/system-trust-refuses", test_client_system_trust_refuses);
-  ADD ("/tls/client/ask-then-trust", test_client_ask_then_trust);
   ADD ("/tls/client/refuses-other-host", test_client_refuses_other_host);
 
 #undef ADD

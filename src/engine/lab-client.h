@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "lab-tls.h"
+#include "lab-trust-store.h"
 #include "lab-types.h"
 
 G_BEGIN_DECLS
@@ -48,17 +48,9 @@ GListModel     *lab_client_get_timestamps  (LabClient  *self);
 void            lab_client_set_keepalive_interval
                                            (LabClient    *self,
                                             guint         seconds);
-void            lab_client_set_trust       (LabClient    *self,
-                                            LabTrustMode  mode,
-                                            GTlsDatabase *database);
-LabTrustMode    lab_client_get_trust_mode  (LabClient    *self);
-void            lab_client_set_trusted_certificates
-                                           (LabClient    *self,
-                                            GHashTable   *trusted);
-void            lab_client_trust_certificate
-                                           (LabClient    *self,
-                                            const char   *peer,
-                                            const char   *fingerprint);
+LabTrustStore  *lab_client_get_trust_store (LabClient     *self);
+void            lab_client_set_trust_store (LabClient     *self,
+                                            LabTrustStore *trust_store);
 GTlsCertificate *lab_client_get_untrusted_certificate
                                            (LabClient            *self,
                                             GTlsCertificateFlags *errors,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-close-code.h"
 #include "lab-event.h"
 
 /* One thing that happened on the server, as the headless log prints it and the
@@ -219,6 +220,7 @@ lab_event_set_count (LabEvent *self,
 char *
 lab_event_describe (LabEvent *self)
 {
+  g_autofree char *label = NULL;
   const char *detail;
 
   g_return_val_if_fail (LAB_IS_EVENT (self), NULL);
@@ -241,8 +243,9 @@ lab_event_describe (LabEvent *self)
                               self->peer_id, self->path, self->peer_address);
 
     case LAB_EVENT_LEAVE:
-      return g_strdup_printf (_("#%u left %s (close code %u%s%s)"),
-                              self->peer_id, self->path, self->code,
+      label = lab_close_code_dup_label (self->code);
+      return g_strdup_printf (_("#%u left %s (close code %s%s%s)"),
+                              self->peer_id, self->path, label,
                               *detail ? ", " : "", detail);
 
     case LAB_EVENT_MESSAGE_IN:
@@ -263,7 +266,9 @@ lab_event_describe (LabEvent *self)
       return g_strdup_printf (_("#%u error: %s"), self->peer_id, detail);
 
     case LAB_EVENT_CLOSE:
-      return g_strdup_printf (_("Closing #%u with code %u: %s"), self->peer_id, self->code, detail);
+      label = lab_close_code_dup_label (self->code);
+      return g_strdup_printf (_("Closing #%u with close code %s%s%s"),
+                              self->peer_id, label, *detail ? ", " : "", detail);
 
     default:
       g_return_val_if_reached (NULL);

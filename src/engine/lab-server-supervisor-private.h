@@ -2,6 +2,7 @@
 #pragma once
 
 #include "lab-server-supervisor.h"
+#include "lab-trust-store.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,7 @@ struct _LabServerSupervisor
   GObject             parent_instance;
 
   LabServer          *server;
+  LabTrustStore      *trust_store;  /* may be NULL */
   GCancellable       *cancellable;
   char               *problem;
   char               *joined_notice;

@@ -124,11 +124,40 @@ _lab_server_supervisor_join (LabServerSupervisor *self,
   set_string (self, &self->client_url, url, PROP_CLIENT_URL);
 }
 
+/* This app's clients trust its own server's certificate without asking: it
+ * knows it. Only for this run, and on the loopback names clients use. */
+static void
+vouch_for_own_server (LabServerSupervisor *self)
+{
+  static const char * const own_hosts[] = { "127.0.0.1", "localhost" };
+  GTlsCertificate *own = lab_server_get_tls_certificate (self->server);
+  g_autofree char *fingerprint = NULL;
+
+  if (self->trust_store == NULL)
+    return;
+
+  lab_trust_store_clear_vouched (self->trust_store);
+  if (own == NULL)
+    return;
+
+  fingerprint = lab_tls_dup_fingerprint (own);
+  for (guint i = 0; i < G_N_ELEMENTS (own_hosts); i++)
+    {
+      g_autofree char *peer = lab_url_format_host_port (own_hosts[i],
+                                                        lab_server_get_bound_port (self->server));
+
+      lab_trust_store_vouch (self->trust_store, peer, fingerprint);
+    }
+}
+
 /* The server runs as asked: no problem to tell, and clients of this app go
  * to it, unless it joined another WebSocket Lab. */
 void
 _lab_server_supervisor_started (LabServerSupervisor *self)
 {
+  /* Before clients follow the new address. */
+  vouch_for_own_server (self);
+
   _lab_server_supervisor_set_port_conflict (self, FALSE);
   _lab_server_supervisor_set_problem (self, NULL);
 
@@ -226,6 +255,7 @@ lab_server_supervisor_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->joined_check_source, g_source_remove);
   g_clear_object (&self->server);
+  g_clear_object (&self->trust_store);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_server_supervisor_parent_class)->dispose (object);
@@ -340,6 +370,24 @@ lab_server_supervisor_new (LabServer          *server,
   self->preferred_port = lab_server_get_port (server);
 
   return self;
+}
+
+/**
+ * lab_server_supervisor_set_trust_store:
+ * @trust_store: (nullable): where to vouch for this server's own certificate
+ *
+ * Clients of this app trust its server's certificate without asking.
+ */
+void
+lab_server_supervisor_set_trust_store (LabServerSupervisor *self,
+                                       LabTrustStore       *trust_store)
+{
+  g_return_if_fail (LAB_IS_SERVER_SUPERVISOR (self));
+  g_return_if_fail (!trust_store || LAB_IS_TRUST_STORE (trust_store));
+
+  g_set_object (&self->trust_store, trust_store);
+  if (lab_server_get_running (self->server))
+    vouch_for_own_server (self);
 }
 
 LabServer *

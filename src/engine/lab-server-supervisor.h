@@ -5,6 +5,7 @@
 
 #include "lab-server.h"
 #include "lab-server-config.h"
+#include "lab-trust-store.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,8 @@ G_DECLARE_FINAL_TYPE (LabServerSupervisor, lab_server_supervisor, LAB, SERVER_SU
 LabServerSupervisor *lab_server_supervisor_new             (LabServer             *server,
                                                             LabSupervisionMode     mode);
 LabServer           *lab_server_supervisor_get_server      (LabServerSupervisor   *self);
+void                 lab_server_supervisor_set_trust_store (LabServerSupervisor   *self,
+                                                            LabTrustStore         *trust_store);
 void                 lab_server_supervisor_start_async     (LabServerSupervisor   *self,
                                                             const LabServerConfig *config,
                                                             GCancellable          *cancellable,

@@ -3,24 +3,15 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "lab-network.h"
 #include "lab-tls.h"
 
 /* Certificates: loading them with every check a person would want to hear
- * about, generating a self-signed one (GLib only imports, GnuTLS generates),
- * and describing them in words. */
-
-/* Long enough for a school year, short enough to be renewed. */
-#define GENERATED_VALIDITY_DAYS 365
-/* Clocks of students' devices run a little behind. */
-#define GENERATED_BACKDATE_SECONDS (60 * 60)
+ * about, and describing them in words. Generating is in lab-tls-generate.c. */
 
 G_DEFINE_ENUM_TYPE (LabTrustMode, lab_trust_mode,
   G_DEFINE_ENUM_VALUE (LAB_TRUST_SYSTEM, "system"),
@@ -30,15 +21,6 @@ G_DEFINE_ENUM_TYPE (LabTrustMode, lab_trust_mode,
 G_DEFINE_ENUM_TYPE (LabTlsKeyType, lab_tls_key_type,
   G_DEFINE_ENUM_VALUE (LAB_TLS_KEY_ECDSA_P256, "ecdsa-p256"),
   G_DEFINE_ENUM_VALUE (LAB_TLS_KEY_RSA_2048, "rsa-2048"))
-
-static gboolean
-set_gnutls_error (GError     **error,
-                  int          code,
-                  const char  *what)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, gnutls_strerror (code));
-  return FALSE;
-}
 
 /* Loading */
 
@@ -204,31 +186,15 @@ lab_tls_load (const char  *certificate_file,
   return g_steal_pointer (&certificate);
 }
 
-/* Generating */
-
-typedef struct
-{
-  char *certificate_file;
-  char *key_file;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_free (data->certificate_file);
-  g_free (data->key_file);
-  g_free (data);
-}
-
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  LoadData *data = task_data;
+  char **files = task_data;  /* the certificate's, then the key's or none */
   GError *error = NULL;
-  GTlsCertificate *certificate = lab_tls_load (data->certificate_file, data->key_file, &error);
+  GTlsCertificate *certificate = lab_tls_load (files[0], files[1], &error);
 
   if (certificate != NULL)
     g_task_return_pointer (task, certificate, g_object_unref);
@@ -239,8 +205,7 @@ load_thread (GTask        *task,
 /**
  * lab_tls_load_async:
  *
- * lab_tls_load() in a worker thread: files may sit on a slow disk, and the
- * parsing and the key check are no work for the main loop.
+ * lab_tls_load() in a worker thread: files and parsing stay off the main loop.
  */
 void
 lab_tls_load_async (const char          *certificate_file,
@@ -250,305 +215,126 @@ lab_tls_load_async (const char          *certificate_file,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  LoadData *data;
+  char **files;
 
   g_return_if_fail (certificate_file != NULL);
 
-  data = g_new0 (LoadData, 1);
-  data->certificate_file = g_strdup (certificate_file);
-  data->key_file = g_strdup (key_file);
+  files = g_new0 (char *, 3);
+  files[0] = g_strdup (certificate_file);
+  files[1] = g_strdup (key_file);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lab_tls_load_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, files, (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, load_thread);
 }
 
-/**
- * lab_tls_load_finish:
- *
- * Returns: (transfer full) (nullable): the certificate with its key
- */
+/* Returns: (transfer full) (nullable): the certificate with its key */
 GTlsCertificate *
 lab_tls_load_finish (GAsyncResult  *result,
                      GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_tls_load_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/**
- * lab_tls_dup_default_hosts:
- *
- * Returns: (transfer full): what a generated certificate names: this computer
- * by name and loopback address, and its current LAN addresses
- */
-char **
-lab_tls_dup_default_hosts (void)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) lan = lab_network_dup_lan_addresses ();
-
-  g_strv_builder_add_many (builder, "localhost", "127.0.0.1", "::1", NULL);
-  g_strv_builder_addv (builder, (const char **) lan);
-
-  return g_strv_builder_end (builder);
-}
-
-static gboolean
-add_subject_alt_name (gnutls_x509_crt_t   crt,
-                      const char         *host,
-                      GError            **error)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-  int result;
-
-  if (address != NULL)
-    result = gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS,
-                                                   g_inet_address_to_bytes (address),
-                                                   g_inet_address_get_native_size (address),
-                                                   GNUTLS_FSAN_APPEND);
-  else
-    result = gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, host, strlen (host),
-                                                   GNUTLS_FSAN_APPEND);
-
-  return result >= 0 || set_gnutls_error (error, result, host);
-}
-
-static gboolean
-write_file (const char  *path,
-            const void  *data,
-            gsize        length,
-            int          mode,
-            GError     **error)
-{
-  return g_file_set_contents_full (path, data, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   mode, error);
-}
-
-/**
- * lab_tls_generate:
- * @directory: where to write the certificate and its key
- * @hosts: (nullable): the names and addresses to certify; %NULL for
- *   lab_tls_dup_default_hosts()
- * @not_before: (nullable): start of validity; %NULL for an hour ago
- * @not_after: (nullable): end of validity; %NULL for a year from now
- * @certificate_file: (out): the certificate's path
- * @key_file: (out): the key's path, readable by its owner only
- *
- * Generates a self-signed server certificate, as the tutorial's
- * `localhost.pem` but without openssl and for this computer's addresses too.
- */
-gboolean
-lab_tls_generate (const char          *directory,
-                  LabTlsKeyType        key_type,
-                  const char * const  *hosts,
-                  GDateTime           *not_before,
-                  GDateTime           *not_after,
-                  char               **certificate_file,
-                  char               **key_file,
-                  GError             **error)
-{
-  g_auto(GStrv) default_hosts = NULL;
-  g_autofree char *certificate_path = NULL;
-  g_autofree char *key_path = NULL;
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_x509_privkey_t key = NULL;
-  gnutls_datum_t certificate_pem = { NULL, 0 };
-  gnutls_datum_t key_pem = { NULL, 0 };
-  guchar serial[16];
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gboolean ok = FALSE;
-  int result;
-
-  g_return_val_if_fail (directory != NULL, FALSE);
-
-  if (hosts == NULL)
-    hosts = (const char * const *) (default_hosts = lab_tls_dup_default_hosts ());
-
-  if (g_mkdir_with_parents (directory, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot create the folder “%s”: %s"), directory, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  for (guint i = 0; i < sizeof serial; i++)
-    serial[i] = g_random_int_range (0, 256);
-  serial[0] &= 0x7f;  /* a positive number, as RFC 5280 asks */
-
-  if ((result = gnutls_x509_privkey_init (&key)) < 0 ||
-      (result = gnutls_x509_privkey_generate (key,
-                                              key_type == LAB_TLS_KEY_RSA_2048 ? GNUTLS_PK_RSA : GNUTLS_PK_ECDSA,
-                                              key_type == LAB_TLS_KEY_RSA_2048 ? 2048
-                                              : GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1),
-                                              0)) < 0)
-    {
-      set_gnutls_error (error, result, _("Cannot generate a key"));
-      goto out;
-    }
-
-  if ((result = gnutls_x509_crt_init (&crt)) < 0 ||
-      (result = gnutls_x509_crt_set_version (crt, 3)) < 0 ||
-      (result = gnutls_x509_crt_set_serial (crt, serial, sizeof serial)) < 0 ||
-      (result = gnutls_x509_crt_set_dn (crt, "CN=WebSocket Lab", NULL)) < 0 ||
-      (result = gnutls_x509_crt_set_key (crt, key)) < 0 ||
-      (result = gnutls_x509_crt_set_activation_time (crt, not_before ? g_date_time_to_unix (not_before)
-                                                                     : now - GENERATED_BACKDATE_SECONDS)) < 0 ||
-      (result = gnutls_x509_crt_set_expiration_time (crt, not_after ? g_date_time_to_unix (not_after)
-                                                                    : now + GENERATED_VALIDITY_DAYS * 24 * 3600)) < 0 ||
-      (result = gnutls_x509_crt_set_basic_constraints (crt, 0, -1)) < 0 ||
-      (result = gnutls_x509_crt_set_key_usage (crt, key_type == LAB_TLS_KEY_RSA_2048
-                                                    ? GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT
-                                                    : GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
-      (result = gnutls_x509_crt_set_key_purpose_oid (crt, GNUTLS_KP_TLS_WWW_SERVER, 0)) < 0)
-    {
-      set_gnutls_error (error, result, _("Cannot build the certificate"));
-      goto out;
-    }
-
-  for (guint i = 0; hosts[i] != NULL; i++)
-    if (!add_subject_alt_name (crt, hosts[i], error))
-      goto out;
-
-  if ((result = gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0)) < 0 ||
-      (result = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &certificate_pem)) < 0 ||
-      (result = gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
-                                                   GNUTLS_PKCS_PLAIN, &key_pem)) < 0)
-    {
-      set_gnutls_error (error, result, _("Cannot sign the certificate"));
-      goto out;
-    }
-
-  /* Names of their own: a pair half written (a full disk) never replaces a
-   * working one, and settings that point at the new pair always change. */
-  {
-    g_autofree char *certificate_name = NULL;
-    g_autofree char *key_name = NULL;
-    guint32 tag = g_random_int ();
-
-    certificate_name = g_strdup_printf ("certificate-%08x.pem", tag);
-    key_name = g_strdup_printf ("key-%08x.pem", tag);
-    certificate_path = g_build_filename (directory, certificate_name, NULL);
-    key_path = g_build_filename (directory, key_name, NULL);
-  }
-
-  /* The key first, and private: a certificate without its key is of no use. */
-  if (!write_file (key_path, key_pem.data, key_pem.size, 0600, error) ||
-      !write_file (certificate_path, certificate_pem.data, certificate_pem.size, 0644, error))
-    {
-      g_unlink (key_path);
-      g_unlink (certificate_path);
-      goto out;
-    }
-
-  if (certificate_file != NULL)
-    *certificate_file = g_steal_pointer (&certificate_path);
-  if (key_file != NULL)
-    *key_file = g_steal_pointer (&key_path);
-  ok = TRUE;
-
-out:
-  gnutls_free (certificate_pem.data);
-  if (key_pem.data != NULL)
-    {
-      memset (key_pem.data, 0, key_pem.size);
-      gnutls_free (key_pem.data);
-    }
-  if (crt != NULL)
-    gnutls_x509_crt_deinit (crt);
-  if (key != NULL)
-    gnutls_x509_privkey_deinit (key);
-
-  return ok;
-}
+/* Trusting */
 
 typedef struct
 {
-  char          *directory;
-  LabTlsKeyType  key_type;
-  char          *certificate_file;
-  char          *key_file;
-} GenerateData;
+  GTlsDatabase *database;
+  char         *ca_file_problem;
+} LoadedDatabase;
 
 static void
-generate_data_free (GenerateData *data)
+loaded_database_free (LoadedDatabase *loaded)
 {
-  g_free (data->directory);
-  g_free (data->certificate_file);
-  g_free (data->key_file);
-  g_free (data);
+  g_clear_object (&loaded->database);
+  g_free (loaded->ca_file_problem);
+  g_free (loaded);
 }
 
 static void
-generate_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+load_database_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
 {
-  GenerateData *data = task_data;
-  GError *error = NULL;
+  const char *ca_file = task_data;
+  LoadedDatabase *loaded = g_new0 (LoadedDatabase, 1);
 
-  if (lab_tls_generate (data->directory, data->key_type, NULL, NULL, NULL,
-                        &data->certificate_file, &data->key_file, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (ca_file != NULL)
+    {
+      /* A relative path would load, then fail every verification. */
+      g_autofree char *path = g_canonicalize_filename (ca_file, NULL);
+      g_autoptr(GError) error = NULL;
+
+      loaded->database = g_tls_file_database_new (path, &error);
+      if (loaded->database == NULL)
+        loaded->ca_file_problem = g_strdup_printf (_("Cannot trust “%s”: %s"), ca_file,
+                                                   error->message);
+    }
+
+  /* Without a file of its own, a client trusts the system's authorities. The
+   * first lookup reads and parses a few hundred of them. */
+  if (loaded->database == NULL)
+    loaded->database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_database_free);
 }
 
 /**
- * lab_tls_generate_async:
+ * lab_tls_load_database_async:
+ * @ca_file: (nullable): a PEM file of the authorities to trust; %NULL for
+ *   the system's
  *
- * lab_tls_generate() for this computer, in a worker thread: an RSA key takes
- * long enough to freeze a window.
+ * Loads the database a client verifies servers with, in a worker thread.
  */
 void
-lab_tls_generate_async (const char          *directory,
-                        LabTlsKeyType        key_type,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+lab_tls_load_database_async (const char          *ca_file,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  GenerateData *data;
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
-  g_return_if_fail (directory != NULL);
-
-  data = g_new0 (GenerateData, 1);
-  data->directory = g_strdup (directory);
-  data->key_type = key_type;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_tls_generate_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
-  g_task_run_in_thread (task, generate_thread);
+  g_task_set_source_tag (task, lab_tls_load_database_async);
+  g_task_set_task_data (task, g_strdup (ca_file), g_free);
+  g_task_run_in_thread (task, load_database_thread);
 }
 
-gboolean
-lab_tls_generate_finish (GAsyncResult  *result,
-                         char         **certificate_file,
-                         char         **key_file,
-                         GError       **error)
+/**
+ * lab_tls_load_database_finish:
+ * @ca_file_problem: (out) (optional) (transfer full) (nullable): why the CA
+ *   file could not be used, in words; the system's database comes instead
+ * @error: set only when cancelled
+ *
+ * Returns: (transfer full) (nullable): the database; %NULL without an error
+ * where TLS is not available at all
+ */
+GTlsDatabase *
+lab_tls_load_database_finish (GAsyncResult  *result,
+                              char         **ca_file_problem,
+                              GError       **error)
 {
-  GenerateData *data;
+  LoadedDatabase *loaded;
+  GTlsDatabase *database;
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_tls_load_database_async,
+                        NULL);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
+  if (!(loaded = g_task_propagate_pointer (G_TASK (result), error)))
+    return NULL;
 
-  data = g_task_get_task_data (G_TASK (result));
-  if (certificate_file != NULL)
-    *certificate_file = g_steal_pointer (&data->certificate_file);
-  if (key_file != NULL)
-    *key_file = g_steal_pointer (&data->key_file);
+  database = g_steal_pointer (&loaded->database);
+  if (ca_file_problem != NULL)
+    *ca_file_problem = g_steal_pointer (&loaded->ca_file_problem);
+  loaded_database_free (loaded);
 
-  return TRUE;
+  return database;
 }
 
 /* Describing */

@@ -43,6 +43,14 @@ void             lab_tls_load_async             (const char          *certificat
                                                  gpointer             user_data);
 GTlsCertificate *lab_tls_load_finish            (GAsyncResult        *result,
                                                  GError             **error);
+void             lab_tls_load_database_async    (const char          *ca_file,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GTlsDatabase    *lab_tls_load_database_finish   (GAsyncResult        *result,
+                                                 char               **ca_file_problem,
+                                                 GError             **error);
+char            *lab_tls_dup_generated_directory (void);
 gboolean         lab_tls_generate               (const char          *directory,
                                                  LabTlsKeyType        key_type,
                                                  const char * const  *hosts,
@@ -53,12 +61,16 @@ gboolean         lab_tls_generate               (const char          *directory,
                                                  GError             **error);
 void             lab_tls_generate_async         (const char          *directory,
                                                  LabTlsKeyType        key_type,
+                                                 const char * const  *keep,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
 gboolean         lab_tls_generate_finish        (GAsyncResult        *result,
                                                  char               **certificate_file,
                                                  char               **key_file,
+                                                 GError             **error);
+gboolean         lab_tls_delete_generated       (const char          *directory,
+                                                 const char * const  *keep,
                                                  GError             **error);
 char           **lab_tls_dup_default_hosts      (void);
 char            *lab_tls_dup_fingerprint        (GTlsCertificate     *certificate);

@@ -97,7 +97,9 @@ lab_url_with_path (const char *url,
 
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
 
-  if (url == NULL || !(uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL)) ||
+  /* Not normalized: a default port stays unwritten, as it was. */
+  if (url == NULL ||
+      !(uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS & ~G_URI_FLAGS_SCHEME_NORMALIZE, NULL)) ||
       !has_text (g_uri_get_host (uri)))
     return NULL;
 
@@ -126,21 +128,33 @@ lab_url_get_port (GUri *uri)
 }
 
 /**
+ * lab_url_format_host_port:
+ * @host: a name or an address; an IPv6 address gets its brackets here
+ *
+ * Returns: (transfer full): "host:port", how the trusted certificates are keyed
+ */
+char *
+lab_url_format_host_port (const char *host,
+                          guint       port)
+{
+  g_return_val_if_fail (host != NULL, NULL);
+
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, port);
+
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
+/**
  * lab_url_dup_host_port:
  *
- * Returns: (transfer full): "host:port", an IPv6 host in brackets: how the
- * trusted certificates are keyed
+ * Returns: (transfer full): "host:port" of @uri, the scheme's port if it
+ * names none: see lab_url_format_host_port()
  */
 char *
 lab_url_dup_host_port (GUri *uri)
 {
-  const char *host;
-
   g_return_val_if_fail (uri != NULL, NULL);
 
-  host = g_uri_get_host (uri);
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, lab_url_get_port (uri));
-
-  return g_strdup_printf ("%s:%d", host, lab_url_get_port (uri));
+  return lab_url_format_host_port (g_uri_get_host (uri), (guint) lab_url_get_port (uri));
 }

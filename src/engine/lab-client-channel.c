@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lab-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-backoff.h"
+#include "lab-client-attempt.h"
+#include "lab-client-channel.h"
+#include "lab-close-code.h"
+#include "lab-url.h"
+
+/* One WebSocket connection of a client, kept up: a connect attempt, and after
+ * a failure a retry with backoff and a countdown to it; once open, a ping
+ * every so often and a watchdog for a server gone silent. It says what happens
+ * in signals; what the messages mean is the client's business. All of it runs
+ * on the main context it was created in. */
+
+/* A handshake stuck this long will not finish: better to fail and try again. */
+#define HANDSHAKE_TIMEOUT_S 10
+/* A ping this often, and a server silent for this many intervals is gone: a
+ * phone leaving the Wi-Fi never closes its connections (libsoup 3.2 has no
+ * pong timeout of its own). */
+#define KEEPALIVE_DEFAULT_S 15
+#define SILENT_INTERVALS 3
+
+struct _LabClientChannel
+{
+  GObject                  parent_instance;
+
+  char                    *name;         /* for logs */
+  char                    *url;
+  SoupSession             *session;
+  LabTrustStore           *trust_store;
+  guint                    keepalive_interval;
+
+  GCancellable            *cancellable;  /* the connect attempt in flight, if any */
+  SoupWebsocketConnection *connection;   /* open */
+  GError                  *failure;      /* what ::error said about @connection */
+  gint64                   last_heard;   /* monotonic time of the last message or pong */
+  guint                    watchdog_source;
+
+  /* Waiting to try again */
+  guint                    failures;     /* since a connection last worked */
+  gint64                   retry_at;     /* monotonic time of the next try */
+  guint                    retry_source;
+  guint                    retry_in;
+  guint                    retry_in_source;
+
+  guint                    got_message : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_RETRY_IN,
+  N_PROPS
+};
+
+enum {
+  CONNECTING,
+  OPENED,
+  MESSAGE,
+  FAILED,
+  REFUSED_CERTIFICATE,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (LabClientChannel, lab_client_channel, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Retrying */
+
+static gboolean retry_in_tick_cb (gpointer user_data);
+
+/* Counts down :retry-in in whole seconds, ticking when the number changes. */
+static void
+update_retry_in (LabClientChannel *self)
+{
+  guint seconds = 0;
+
+  g_clear_handle_id (&self->retry_in_source, g_source_remove);
+
+  if (self->retry_source != 0)
+    {
+      gint64 remaining = self->retry_at - g_get_monotonic_time ();
+
+      if (remaining > 0)
+        {
+          gint64 until_change;
+
+          seconds = (guint) ((remaining + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+          until_change = remaining - (gint64) (seconds - 1) * G_USEC_PER_SEC;
+          self->retry_in_source = g_timeout_add ((guint) ((until_change + 999) / 1000),
+                                                 retry_in_tick_cb, self);
+        }
+    }
+
+  if (self->retry_in == seconds)
+    return;
+
+  self->retry_in = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+}
+
+static gboolean
+retry_in_tick_cb (gpointer user_data)
+{
+  LabClientChannel *self = user_data;
+
+  self->retry_in_source = 0;
+  update_retry_in (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  g_autoptr(LabClientChannel) self = g_object_ref (user_data);
+
+  self->retry_source = 0;
+  lab_client_channel_connect (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The attempt or the connection is over: says why, and whether a retry is
+ * scheduled; a retry would not fix an address or a refused certificate. */
+static void
+fail (LabClientChannel *self,
+      const char       *why,
+      gboolean          retry)
+{
+  g_autoptr(LabClientChannel) hold = g_object_ref (self);
+
+  g_assert (!lab_client_channel_is_busy (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (retry)
+    {
+      guint wait_ms = lab_backoff_ms (self->failures, g_random_double ());
+
+      if (self->failures < G_MAXUINT)
+        self->failures++;
+
+      self->got_message = FALSE;
+      self->retry_at = g_get_monotonic_time () + (gint64) wait_ms * G_TIME_SPAN_MILLISECOND;
+      self->retry_source = g_timeout_add (wait_ms, retry_cb, self);
+      update_retry_in (self);
+      g_debug ("%s: %s; trying again in %u ms", self->name, why, wait_ms);
+    }
+  else
+    {
+      g_debug ("%s: %s", self->name, why);
+    }
+
+  g_signal_emit (self, signals[FAILED], 0, why, retry);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The connection */
+
+/* Lets go of the connection, which closes cleanly in the background. */
+static void
+drop_connection (LabClientChannel *self)
+{
+  g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  g_clear_error (&self->failure);
+
+  if (self->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      lab_client_release_connection (g_steal_pointer (&self->connection));
+    }
+}
+
+static void
+connection_message_cb (LabClientChannel        *self,
+                       SoupWebsocketDataType    type,
+                       GBytes                  *message)
+{
+  g_autoptr(LabClientChannel) hold = g_object_ref (self);
+  g_autofree char *text = NULL;
+  gsize length;
+  const char *data;
+
+  self->last_heard = g_get_monotonic_time ();
+
+  if (!self->got_message)
+    {
+      /* The server works: the next failure starts again from the shortest wait. */
+      self->got_message = TRUE;
+      self->failures = 0;
+    }
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      g_debug ("%s: ignoring a binary message", self->name);
+      return;
+    }
+
+  data = g_bytes_get_data (message, &length);
+  text = g_strndup (data, length);
+  g_signal_emit (self, signals[MESSAGE], 0, text);
+}
+
+static void
+connection_error_cb (LabClientChannel *self,
+                     GError           *error)
+{
+  g_debug ("%s: %s", self->name, error->message);
+
+  /* The first error says why; what follows is its consequence. */
+  if (self->failure == NULL)
+    self->failure = g_error_copy (error);
+}
+
+static void
+connection_closed_cb (LabClientChannel        *self,
+                      SoupWebsocketConnection *connection)
+{
+  gushort code = soup_websocket_connection_get_close_code (connection);
+  g_autofree char *why = lab_close_code_describe_end (code, self->failure);
+
+  drop_connection (self);
+  fail (self, why, TRUE);
+}
+
+static void
+connection_pong_cb (LabClientChannel *self)
+{
+  self->last_heard = g_get_monotonic_time ();
+}
+
+/* The server answered neither pings nor anything else for a while: the
+ * connection is dead even though nothing closed it. */
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  LabClientChannel *self = user_data;
+  gint64 silent = g_get_monotonic_time () - self->last_heard;
+
+  if (silent < (gint64) self->keepalive_interval * SILENT_INTERVALS * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  self->watchdog_source = 0;
+  drop_connection (self);
+  fail (self, _("The server stopped answering"), TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+opened (LabClientChannel        *self,
+        SoupWebsocketConnection *connection)
+{
+  g_assert (self->connection == NULL);
+
+  self->connection = connection;
+  g_signal_connect_object (connection, "message",
+                           G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "error",
+                           G_CALLBACK (connection_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "closed",
+                           G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "pong",
+                           G_CALLBACK (connection_pong_cb), self, G_CONNECT_SWAPPED);
+
+  if (self->keepalive_interval > 0)
+    {
+      self->last_heard = g_get_monotonic_time ();
+      soup_websocket_connection_set_keepalive_interval (connection, self->keepalive_interval);
+      self->watchdog_source = g_timeout_add_seconds (self->keepalive_interval, watchdog_cb, self);
+    }
+
+  g_debug ("%s: connected to %s", self->name, self->url);
+  g_signal_emit (self, signals[OPENED], 0);
+}
+
+static void
+attempt_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(LabClientChannel) self = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GTlsCertificate) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *peer = NULL;
+  GTlsCertificateFlags refused_errors = 0;
+
+  connection = lab_client_attempt_finish (result, &refused, &refused_errors, &peer, &error);
+
+  /* Stopped, or the channel is gone: touch nothing of it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = g_object_ref (user_data);
+  g_clear_object (&self->cancellable);
+
+  if (connection != NULL)
+    {
+      opened (self, g_steal_pointer (&connection));
+    }
+  else if (refused != NULL)
+    {
+      /* A certificate refused will be refused again: no retries until
+       * something changes (the user trusts it, or picks another CA file). */
+      fail (self, error->message, FALSE);
+      g_signal_emit (self, signals[REFUSED_CERTIFICATE], 0, refused, refused_errors, peer);
+    }
+  else
+    {
+      fail (self, error->message, TRUE);
+    }
+}
+
+/* GObject */
+
+static void
+lab_client_channel_dispose (GObject *object)
+{
+  LabClientChannel *self = LAB_CLIENT_CHANNEL (object);
+
+  lab_client_channel_stop (self);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->trust_store);
+
+  G_OBJECT_CLASS (lab_client_channel_parent_class)->dispose (object);
+}
+
+static void
+lab_client_channel_finalize (GObject *object)
+{
+  LabClientChannel *self = LAB_CLIENT_CHANNEL (object);
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->url, g_free);
+
+  G_OBJECT_CLASS (lab_client_channel_parent_class)->finalize (object);
+}
+
+static void
+lab_client_channel_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  LabClientChannel *self = LAB_CLIENT_CHANNEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_RETRY_IN:
+      g_value_set_uint (value, self->retry_in);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_client_channel_class_init (LabClientChannelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lab_client_channel_dispose;
+  object_class->finalize = lab_client_channel_finalize;
+  object_class->get_property = lab_client_channel_get_property;
+
+  /* Seconds until the next try, while waiting to reconnect; 0 otherwise. */
+  properties[PROP_RETRY_IN] =
+    g_param_spec_uint ("retry-in", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LabClientChannel::connecting:
+   *
+   * An attempt starts, at first or after a wait.
+   */
+  signals[CONNECTING] =
+    g_signal_new ("connecting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * LabClientChannel::opened:
+   *
+   * The handshake succeeded; messages may come.
+   */
+  signals[OPENED] =
+    g_signal_new ("opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * LabClientChannel::message:
+   * @text: a text message from the server
+   */
+  signals[MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * LabClientChannel::failed:
+   * @reason: why the attempt failed or the connection ended, for people
+   * @will_retry: whether a retry is scheduled (see :retry-in)
+   */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * LabClientChannel::refused-certificate:
+   * @certificate: the server's certificate
+   * @errors: why it was not trusted
+   * @peer: "host:port" it came from
+   *
+   * Follows ::failed when the server's certificate was the reason.
+   */
+  signals[REFUSED_CERTIFICATE] =
+    g_signal_new ("refused-certificate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_TLS_CERTIFICATE, G_TYPE_TLS_CERTIFICATE_FLAGS, G_TYPE_STRING);
+}
+
+static void
+lab_client_channel_init (LabClientChannel *self)
+{
+  /* No TLS database until a wss:// attempt needs one: libsoup would otherwise
+   * look up the system's on this thread. */
+  self->session = g_object_new (SOUP_TYPE_SESSION,
+                                "timeout", HANDSHAKE_TIMEOUT_S,
+                                "tls-database", NULL,
+                                NULL);
+  self->keepalive_interval = KEEPALIVE_DEFAULT_S;
+}
+
+/* API */
+
+LabClientChannel *
+lab_client_channel_new (const char    *name,
+                        LabTrustStore *trust_store)
+{
+  LabClientChannel *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_TRUST_STORE (trust_store), NULL);
+
+  self = g_object_new (LAB_TYPE_CLIENT_CHANNEL, NULL);
+  self->name = g_strdup (name);
+  self->trust_store = g_object_ref (trust_store);
+
+  return self;
+}
+
+const char *
+lab_client_channel_get_url (LabClientChannel *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT_CHANNEL (self), NULL);
+
+  return self->url;
+}
+
+/* Applies to the next attempt. */
+void
+lab_client_channel_set_url (LabClientChannel *self,
+                            const char       *url)
+{
+  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
+
+  g_free (self->url);
+  self->url = g_strdup (url);
+}
+
+/* Applies to the next attempt. */
+void
+lab_client_channel_set_trust_store (LabClientChannel *self,
+                                    LabTrustStore    *trust_store)
+{
+  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
+  g_return_if_fail (LAB_IS_TRUST_STORE (trust_store));
+
+  g_set_object (&self->trust_store, trust_store);
+}
+
+/* Applies to the next connections; 0 for no pings and no watchdog. */
+void
+lab_client_channel_set_keepalive_interval (LabClientChannel *self,
+                                           guint             seconds)
+{
+  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
+
+  self->keepalive_interval = seconds;
+}
+
+/**
+ * lab_client_channel_connect:
+ *
+ * Starts an attempt now; a retry that was scheduled is not needed any more.
+ * Emits ::connecting, then ::opened or ::failed later (::failed at once for
+ * an address that is not a WebSocket address).
+ */
+void
+lab_client_channel_connect (LabClientChannel *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
+  g_return_if_fail (!lab_client_channel_is_busy (self));
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  update_retry_in (self);
+
+  if (!(uri = lab_url_parse_websocket (self->url, &error)))
+    {
+      fail (self, error->message, FALSE);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->got_message = FALSE;
+  g_clear_error (&self->failure);
+
+  g_debug ("%s: connecting to %s", self->name, self->url);
+  g_signal_emit (self, signals[CONNECTING], 0);
+
+  /* Its callback touches the channel only if not cancelled: stop() and
+   * dispose cancel it. */
+  lab_client_attempt_async (self->session, self->trust_store, uri, self->cancellable,
+                            attempt_cb, self);
+}
+
+/**
+ * lab_client_channel_stop:
+ *
+ * Stops whatever the channel is doing: no signal of it follows. An open
+ * connection closes cleanly in the background.
+ */
+void
+lab_client_channel_stop (LabClientChannel *self)
+{
+  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
+
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+
+  drop_connection (self);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->failures = 0;
+  self->got_message = FALSE;
+  update_retry_in (self);
+}
+
+/* Returns: whether an attempt is in flight or a connection open */
+gboolean
+lab_client_channel_is_busy (LabClientChannel *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT_CHANNEL (self), FALSE);
+
+  return self->cancellable != NULL || self->connection != NULL;
+}
+
+guint
+lab_client_channel_get_retry_in (LabClientChannel *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT_CHANNEL (self), 0);
+
+  return self->retry_in;
+}
+
+/* Returns: %FALSE, with nothing sent, unless the connection is open */
+gboolean
+lab_client_channel_send_text (LabClientChannel *self,
+                              const char       *text)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT_CHANNEL (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (self->connection == NULL ||
+      soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+
+  soup_websocket_connection_send_text (self->connection, text);
+  return TRUE;
+}
+
+/* For tests: what lives on while the network work of this channel is not
+ * over (an attempt holds the session, a closing handshake its connection). */
+void
+lab_client_channel_add_network_objects (LabClientChannel *self,
+                                        GPtrArray        *objects)
+{
+  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
+
+  if (self->session != NULL)
+    g_ptr_array_add (objects, g_object_ref (self->session));
+  if (self->connection != NULL)
+    g_ptr_array_add (objects, g_object_ref (self->connection));
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "lab-trust-store.h"
+
+G_BEGIN_DECLS
+
+/* Private to the client: not installed, not for the UI. */
+
+#define LAB_TYPE_CLIENT_CHANNEL (lab_client_channel_get_type ())
+
+G_DECLARE_FINAL_TYPE (LabClientChannel, lab_client_channel, LAB, CLIENT_CHANNEL, GObject)
+
+LabClientChannel *lab_client_channel_new                    (const char       *name,
+                                                             LabTrustStore    *trust_store);
+const char       *lab_client_channel_get_url                (LabClientChannel *self);
+void              lab_client_channel_set_url                (LabClientChannel *self,
+                                                             const char       *url);
+void              lab_client_channel_set_trust_store        (LabClientChannel *self,
+                                                             LabTrustStore    *trust_store);
+void              lab_client_channel_set_keepalive_interval (LabClientChannel *self,
+                                                             guint             seconds);
+void              lab_client_channel_connect                (LabClientChannel *self);
+void              lab_client_channel_stop                   (LabClientChannel *self);
+gboolean          lab_client_channel_is_busy                (LabClientChannel *self);
+guint             lab_client_channel_get_retry_in           (LabClientChannel *self);
+gboolean          lab_client_channel_send_text              (LabClientChannel *self,
+                                                             const char       *text);
+void              lab_client_channel_add_network_objects    (LabClientChannel *self,
+                                                             GPtrArray        *objects);
+
+G_END_DECLS
