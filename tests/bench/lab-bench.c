@@ -579,6 +579,16 @@ out:
 #define METRIC_WIDTH 28
 
 static void
+append_padded (GString    *string,
+               const char *text,
+               int         width)
+{
+  /* printf pads by bytes; "—", "≤" and "×" are several. */
+  g_string_append_printf (string, "%s%*s", text,
+                          MAX (width - (int) g_utf8_strlen (text, -1), 0) + 1, "");
+}
+
+static void
 print_cell (const char *text,
             int         width)
 {
@@ -596,6 +606,7 @@ typedef enum
   METRIC_RSS,
   METRIC_P50,
   METRIC_P99,
+  METRIC_LOADGEN_CPU,
   METRIC_STALL_MAX,
   METRIC_STALL_P99,
   METRIC_LOOP_ANSWERS,
@@ -605,7 +616,8 @@ typedef enum
 
 static const char *metric_names[N_METRICS] = {
   "join (s)", "M actions reach all (s)", "server CPU join+M (s)", "RSS / idle conn (KiB)",
-  "paced latency p50 (ms)", "paced latency p99 (ms)", "main-loop stall max (ms)",
+  "paced latency p50 (ms)", "paced latency p99 (ms)", "load generator CPU join (s)",
+  "main-loop stall max (ms)",
   "main-loop stall p99 (ms)", "loop answers/s in join", "users label updates/s"
 };
 
@@ -639,6 +651,8 @@ metric_value (const Result *result,
       if (!result->paced_valid)
         return NAN;
       return metric == METRIC_P50 ? result->p50_ms : result->p99_ms;
+    case METRIC_LOADGEN_CPU:
+      return result->join_status == LAB_LOADGEN_OK ? result->join_loadgen_cpu_s : NAN;
     case METRIC_STALL_MAX:
       return result->stall_valid ? result->stall_max_ms : NAN;
     case METRIC_STALL_P99:
@@ -667,6 +681,7 @@ format_value (double      value,
     case METRIC_CONVERGE:
       return g_strdup_printf ("%.3f", value);
     case METRIC_CPU:
+    case METRIC_LOADGEN_CPU:
       return g_strdup_printf ("%.2f", value);
     case METRIC_RSS:
     case METRIC_P50:
@@ -724,8 +739,10 @@ add_verdict (Verdicts   *verdicts,
   if (verdicts->text->len > 0)
     g_string_append (verdicts->text, "; ");
   g_string_append_printf (verdicts->text, "%s: %s", target, word);
-  g_string_append_printf (verdicts->summary, "  N=%-5u %-26s %-34s %s\n", verdicts->n,
-                          metric_names[verdicts->metric], target, word);
+  g_string_append_printf (verdicts->summary, "  N=%-5u ", verdicts->n);
+  append_padded (verdicts->summary, metric_names[verdicts->metric], METRIC_WIDTH);
+  append_padded (verdicts->summary, target, METRIC_WIDTH);
+  g_string_append_printf (verdicts->summary, "%s\n", word);
 }
 
 static double
