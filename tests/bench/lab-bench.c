@@ -438,7 +438,7 @@ sampler_report (Sampler *sampler,
   g_array_unref (sampler->samples);
 }
 
-/* How often the users count the window shows changed during the join. Needs the app to
+/* The fallback when the accessibility tree is out of reach: needs the app to
  * print USERS_LINE_PREFIX "<g_get_monotonic_time ()> <count>" whenever the label's text
  * changes while LAB_BENCH_REPORT_USERS=1; without that the figure stays "not measured". */
 static void
@@ -471,6 +471,261 @@ read_users_updates (Server *server,
     result->users_updates_per_s = updates / ((join_end - join_start) / 1e6);
 }
 
+/* ---- what the window shows, through its accessibility tree ------------------------------ */
+
+/* Bounds the walk of the app's accessible tree: the window has a few hundred widgets. */
+#define A11Y_MAX_NODES 5000
+/* The server half's row whose suffix label shows the users count (C locale). */
+#define USERS_ROW_TITLE "Counter clients online"
+
+typedef struct
+{
+  char *bus_name;
+  char *path;
+} A11yNode;
+
+static void
+a11y_node_free (gpointer data)
+{
+  A11yNode *node = data;
+
+  g_free (node->bus_name);
+  g_free (node->path);
+  g_free (node);
+}
+
+static char *
+a11y_get_name (GDBusConnection *a11y,
+               const char      *bus_name,
+               const char      *path,
+               int              timeout_ms)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  reply = g_dbus_connection_call_sync (a11y, bus_name, path, "org.freedesktop.DBus.Properties",
+                                       "Get", g_variant_new ("(ss)", "org.a11y.atspi.Accessible",
+                                                             "Name"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+                                       timeout_ms, NULL, NULL);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+         ? g_variant_dup_string (value, NULL) : NULL;
+}
+
+static GPtrArray *
+a11y_get_children (GDBusConnection *a11y,
+                   const char      *bus_name,
+                   const char      *path)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  GPtrArray *children = g_ptr_array_new_with_free_func (a11y_node_free);
+  const char *child_name;
+  const char *child_path;
+
+  reply = g_dbus_connection_call_sync (a11y, bus_name, path, "org.a11y.atspi.Accessible",
+                                       "GetChildren", NULL, G_VARIANT_TYPE ("(a(so))"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply == NULL)
+    return children;
+  g_variant_get (reply, "(a(so))", &iter);
+  while (g_variant_iter_next (iter, "(&s&o)", &child_name, &child_path))
+    {
+      A11yNode *node = g_new0 (A11yNode, 1);
+
+      node->bus_name = g_strdup (child_name);
+      node->path = g_strdup (child_path);
+      g_ptr_array_add (children, node);
+    }
+  return children;
+}
+
+static gboolean
+is_count (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Finds the accessible of the label showing the server's users count: a label whose text is
+ * a number, under the node named USERS_ROW_TITLE. LAB_BENCH_DUMP_A11Y=1 prints the walk. */
+static A11yNode *
+a11y_find_users_label (GDBusConnection *a11y,
+                       int              pid)
+{
+  g_autoptr(GPtrArray) apps = a11y_get_children (a11y, "org.a11y.atspi.Registry",
+                                                 "/org/a11y/atspi/accessible/root");
+  g_autoptr(GQueue) queue = g_queue_new ();
+  gboolean dump = g_getenv ("LAB_BENCH_DUMP_A11Y") != NULL;
+  A11yNode *found = NULL;
+  guint visited = 0;
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      A11yNode *app = g_ptr_array_index (apps, i);
+      g_autoptr(GVariant) reply = NULL;
+      guint app_pid = 0;
+
+      reply = g_dbus_connection_call_sync (a11y, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus",
+                                           "GetConnectionUnixProcessID",
+                                           g_variant_new ("(s)", app->bus_name),
+                                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
+                                           5000, NULL, NULL);
+      if (reply != NULL)
+        g_variant_get (reply, "(u)", &app_pid);
+      if ((int) app_pid == pid)
+        {
+          /* Each entry: the node and whether it lies under the users row. */
+          g_queue_push_tail (queue, g_ptr_array_steal_index (apps, i));
+          g_queue_push_tail (queue, GINT_TO_POINTER (FALSE));
+          break;
+        }
+    }
+
+  while (!g_queue_is_empty (queue) && found == NULL && visited < A11Y_MAX_NODES)
+    {
+      A11yNode *node = g_queue_pop_head (queue);
+      gboolean under_row = GPOINTER_TO_INT (g_queue_pop_head (queue));
+      g_autofree char *name = a11y_get_name (a11y, node->bus_name, node->path, 5000);
+      g_autoptr(GPtrArray) children = NULL;
+
+      visited++;
+      if (dump)
+        printf ("a11y %s %s “%s”%s\n", node->bus_name, node->path, name ? name : "",
+                under_row ? " (under the users row)" : "");
+      if (under_row && is_count (name))
+        {
+          found = node;
+          break;
+        }
+      under_row = under_row || g_strcmp0 (name, USERS_ROW_TITLE) == 0;
+      children = a11y_get_children (a11y, node->bus_name, node->path);
+      for (guint i = 0; i < children->len; i++)
+        {
+          g_queue_push_tail (queue, g_ptr_array_steal_index (children, i--));
+          g_queue_push_tail (queue, GINT_TO_POINTER (under_row));
+        }
+      a11y_node_free (node);
+    }
+  while (!g_queue_is_empty (queue))
+    {
+      a11y_node_free (g_queue_pop_head (queue));
+      g_queue_pop_head (queue);
+    }
+  return found;
+}
+
+static GDBusConnection *
+a11y_connect (GDBusConnection *bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  const char *address;
+
+  reply = g_dbus_connection_call_sync (bus, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus",
+                                       "GetAddress", NULL, G_VARIANT_TYPE ("(s)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(&s)", &address);
+  return g_dbus_connection_new_for_address_sync (address,
+                                                 G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                 NULL, NULL, NULL);
+}
+
+typedef struct
+{
+  gint64 when;
+  gint64 count;
+} UsersChange;
+
+typedef struct
+{
+  GDBusConnection *a11y;
+  A11yNode        *label;
+  GThread         *thread;
+  gint             stop;
+  GArray          *changes;
+} UsersWatch;
+
+/* Reads the label every 50 ms and keeps each change of the count it shows. */
+static gpointer
+users_watch_thread (gpointer data)
+{
+  UsersWatch *watch = data;
+  gint64 last = -1;
+
+  while (!g_atomic_int_get (&watch->stop) && watch->changes->len < MAX_STALL_SAMPLES)
+    {
+      gint64 sent = g_get_monotonic_time ();
+      g_autofree char *name = a11y_get_name (watch->a11y, watch->label->bus_name,
+                                             watch->label->path, STALL_CALL_TIMEOUT_MS);
+      gint64 now = g_get_monotonic_time ();
+
+      if (is_count (name) && g_ascii_strtoll (name, NULL, 10) != last)
+        {
+          UsersChange change = { now, g_ascii_strtoll (name, NULL, 10) };
+
+          g_array_append_val (watch->changes, change);
+          last = change.count;
+        }
+      if (now < sent + STALL_PERIOD_US)
+        g_usleep (sent + STALL_PERIOD_US - now);
+    }
+  return NULL;
+}
+
+static gboolean
+users_watch_start (UsersWatch      *watch,
+                   GDBusConnection *bus,
+                   int              pid)
+{
+  watch->a11y = a11y_connect (bus);
+  if (watch->a11y == NULL)
+    return FALSE;
+  watch->label = a11y_find_users_label (watch->a11y, pid);
+  if (watch->label == NULL)
+    {
+      g_clear_object (&watch->a11y);
+      return FALSE;
+    }
+  watch->changes = g_array_new (FALSE, FALSE, sizeof (UsersChange));
+  watch->thread = g_thread_new ("lab-bench-users", users_watch_thread, watch);
+  return TRUE;
+}
+
+static void
+users_watch_stop (UsersWatch *watch,
+                  gint64      join_start,
+                  gint64      join_end,
+                  Result     *result)
+{
+  guint updates = 0;
+
+  g_atomic_int_set (&watch->stop, TRUE);
+  g_thread_join (watch->thread);
+  for (guint i = 0; i < watch->changes->len; i++)
+    {
+      UsersChange *change = &g_array_index (watch->changes, UsersChange, i);
+
+      if (change->when >= join_start && change->when <= join_end)
+        updates++;
+    }
+  result->users_valid = join_end > join_start;
+  result->users_updates_per_s = updates / ((join_end - join_start) / 1e6);
+  g_array_unref (watch->changes);
+  a11y_node_free (watch->label);
+  g_clear_object (&watch->a11y);
+}
+
 /* ---- one server, one N ---------------------------------------------------------------- */
 
 static void
@@ -485,7 +740,9 @@ measure (const Config    *config,
   g_autofree char *error = NULL;
   Server server = { 0 };
   Sampler sampler = { 0 };
+  UsersWatch users_watch = { 0 };
   gboolean sampling = FALSE;
+  gboolean watching_users = FALSE;
   double rss_before, rss_after, cpu_before, cpu_joined, cpu_converge_start, cpu_converged;
   gint64 join_start, join_end;
 
@@ -499,6 +756,7 @@ measure (const Config    *config,
   if (kind == SERVER_WINDOW)
     {
       g_usleep (WINDOW_SETTLE_S * G_USEC_PER_SEC);
+      watching_users = users_watch_start (&users_watch, bus, server.pid);
       sampler_start (&sampler, bus);
       sampling = TRUE;
     }
@@ -567,7 +825,10 @@ out:
     {
       sampler_stop (&sampler);
       sampler_report (&sampler, join_start, join_end, result);
-      read_users_updates (&server, join_start, join_end, result);
+      if (watching_users)
+        users_watch_stop (&users_watch, join_start, join_end, result);
+      else
+        read_users_updates (&server, join_start, join_end, result);
     }
   /* The server goes first: closing N clients would make it broadcast N leaves. */
   server_clear (&server);
@@ -887,6 +1148,21 @@ parse_servers (Config      *config,
   return TRUE;
 }
 
+/* Other work on the machine shows in wall times: the report says how busy it was. */
+static char *
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  fields = g_strsplit (text, " ", 4);
+  if (g_strv_length (fields) < 3)
+    return g_strdup ("unknown");
+  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
+}
+
 static void
 raise_file_limit (void)
 {
@@ -988,6 +1264,11 @@ main (int   argc,
            config.build_dir, LAB_BUILD_TYPE, sysconf (_SC_NPROCESSORS_ONLN), config.actions,
            config.rate, config.paced_seconds, config.in_flight, config.timeout_s);
 
+  {
+    g_autofree char *load = load_average ();
+
+    printf ("lab-bench: load average at start %s\n", load);
+  }
   results = g_malloc0_n (config.n_sizes, sizeof *results);
   for (guint i = 0; i < config.n_sizes; i++)
     for (ServerKind kind = 0; kind < N_SERVERS; kind++)
@@ -1009,11 +1290,18 @@ main (int   argc,
   for (guint i = 0; i < config.n_sizes; i++)
     if (results[i][SERVER_WINDOW].ran && !results[i][SERVER_WINDOW].users_valid)
       {
-        printf ("Users label updates: not measured — the app does not report what its window "
-                 "shows (it prints nothing under LAB_BENCH_REPORT_USERS=1); \"loop answers/s in "
-                 "join\" is how often its main loop answered D-Bus calls meanwhile.\n");
+        printf ("Users label updates: not measured — the window's users label was not found in "
+                "its accessibility tree (no AT-SPI bus?) and the app printed no "
+                USERS_LINE_PREFIX "lines under LAB_BENCH_REPORT_USERS=1; \"loop answers/s in "
+                "join\" is how often its main loop answered D-Bus calls meanwhile.\n");
         break;
       }
+  {
+    g_autofree char *load = load_average ();
+
+    printf ("Load average at the end: %s (other work on the machine lengthens wall times)\n",
+            load);
+  }
   if (notes->len > 0)
     {
       printf ("\nNotes:\n");
