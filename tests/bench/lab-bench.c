@@ -1183,12 +1183,13 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
-  g_autofree char *sizes = g_strdup ("100,1000,5000");
-  g_autofree char *servers = g_strdup ("headless,window,python,bare");
+  /* GOption replaces a string without freeing it: defaults are applied after parsing. */
+  g_autofree char *sizes = NULL;
+  g_autofree char *servers = NULL;
   g_autoptr(GString) summary = g_string_new (NULL);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   Config config = {
-    .build_dir = g_strdup (LAB_BUILD_ROOT),
+    .build_dir = NULL,
     .source_dir = g_strdup (LAB_BENCH_SOURCE_DIR),
     .python_max = 1000,
     .actions = 400,
@@ -1222,7 +1223,16 @@ main (int   argc,
   setvbuf (stdout, NULL, _IOLBF, 0);
   context = g_option_context_new ("— measure our server against the tutorial's and a bare one");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+  if (g_option_context_parse (context, &argc, &argv, &error))
+    {
+      if (sizes == NULL)
+        sizes = g_strdup ("100,1000,5000");
+      if (servers == NULL)
+        servers = g_strdup ("headless,window,python,bare");
+      if (config.build_dir == NULL)
+        config.build_dir = g_strdup (LAB_BUILD_ROOT);
+    }
+  if (error != NULL ||
       !parse_sizes (&config, sizes, &error) || !parse_servers (&config, servers, &error))
     {
       g_printerr ("lab-bench: %s\n", error ? error->message : "no sizes");
