@@ -1069,6 +1069,8 @@ print_table (guint         n,
       double values[N_SERVERS];
       Verdicts verdicts = { g_string_new (NULL), summary, n, metric };
       gboolean window_only = metric >= METRIC_STALL_MAX;
+      /* The generator's cost is context for the row above it, not a contest. */
+      gboolean no_ratios = window_only || metric == METRIC_LOADGEN_CPU;
       g_autofree char *python_ratio = NULL;
       g_autofree char *bare_ratio = NULL;
       g_autofree char *window_ratio = NULL;
@@ -1086,11 +1088,11 @@ print_table (guint         n,
             cell = format_value (values[kind], metric, why);
           print_cell (cell, COLUMN_WIDTH);
         }
-      python_ratio = window_only ? g_strdup ("—")
+      python_ratio = no_ratios ? g_strdup ("—")
                                  : format_ratio (values[SERVER_PYTHON], values[SERVER_HEADLESS]);
-      bare_ratio = window_only ? g_strdup ("—")
+      bare_ratio = no_ratios ? g_strdup ("—")
                                : format_ratio (values[SERVER_HEADLESS], values[SERVER_BARE]);
-      window_ratio = window_only ? g_strdup ("—")
+      window_ratio = no_ratios ? g_strdup ("—")
                                  : format_ratio (values[SERVER_WINDOW], values[SERVER_HEADLESS]);
       print_cell (python_ratio, COLUMN_WIDTH);
       print_cell (bare_ratio, COLUMN_WIDTH);
