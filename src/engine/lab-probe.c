@@ -124,8 +124,11 @@ lab_probe_websocket_lab_async (const char          *url,
   probe->host = g_strdup (g_uri_get_host (uri));
   probe->tls = g_ascii_strcasecmp (scheme, "wss") == 0 || g_ascii_strcasecmp (scheme, "https") == 0;
   probe->port = g_uri_get_port (uri) != -1 ? g_uri_get_port (uri) : (probe->tls ? 443 : 80);
+  /* Whose certificate it is does not matter (only the Server header is
+   * read): no database, so the system's is never looked up on this thread. */
   probe->session = soup_session_new_with_options ("timeout", PROBE_TIMEOUT_SECONDS,
                                                   "proxy-resolver", NULL,
+                                                  "tls-database", NULL,
                                                   NULL);
 
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
