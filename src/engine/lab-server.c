@@ -4,22 +4,37 @@
 #include "config.h"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "lab-network.h"
 #include "lab-peer-private.h"
 #include "lab-protocol.h"
-#include "lab-server.h"
+#include "lab-server-private.h"
 
 /* One SoupServer per listening role: the main port routes by path (counter,
  * time, hello and the browser pages); the classic ports put the tutorial's time
  * and hello servers at "/". All share one counter. WebSocket upgrades are
  * handled here rather than by soup_server_add_websocket_handler() so that each
- * connection runs over a metered stream (see LabPeer). */
+ * connection runs over a metered stream (see LabPeer).
+ *
+ * Connections are accepted here too, not by libsoup's listener, and handed to
+ * libsoup with soup_server_accept_iostream(): libsoup 3.2 keeps a reference to
+ * every socket its listener accepts (one GSocket lost per connection, a
+ * classroom server grows all day). Here each accepted socket belongs to its
+ * GSocketConnection, which libsoup or the LabPeer holds while the peer is
+ * there; libsoup never sees the GSocket itself, on any version. */
 
 /* A class joining at once must not wait in a queue of 10, libsoup's default. */
 #define LAB_LISTEN_BACKLOG 1024
+/* Connections accepted per main-loop turn: a class joining at once is taken in
+ * batches, and the peers already in keep being served in between. */
+#define LAB_ACCEPT_BATCH 64
+/* After an accept error (out of file descriptors, say) the listening socket
+ * stays readable: wait this long before trying again instead of spinning. */
+#define LAB_ACCEPT_RETRY_MS 100
 /* Enough history to scroll back through a lesson; the oldest drop off. */
 #define LAB_EVENT_LOG_CAPACITY 1000
 /* The tutorial sleeps random.random() * 3 seconds between two timestamps. */
@@ -35,10 +50,33 @@ typedef enum
 
 typedef struct
 {
-  LabServer    *server;
-  SoupServer   *soup;
-  ListenerRole  role;
+  LabServer       *server;
+  SoupServer      *soup;
+  ListenerRole     role;
+  /* NULL for ws:// and http://; the setting when the server started. */
+  GTlsCertificate *tls_certificate;
+  GPtrArray       *acceptors;
+  /* Cancels the TLS handshakes under way when the listener goes. */
+  GCancellable    *cancellable;
 } Listener;
+
+/* One listening socket (IPv4 or IPv6) of a listener. */
+typedef struct
+{
+  Listener *listener;
+  GSocket  *socket;
+  GSource  *source;
+  guint     retry_source;
+  guint     failing : 1;
+} Acceptor;
+
+typedef struct
+{
+  Listener       *listener;
+  GCancellable   *cancellable;
+  GSocketAddress *local_address;
+  GSocketAddress *remote_address;
+} Handshake;
 
 typedef struct
 {
@@ -69,6 +107,9 @@ struct _LabServer
   GHashTable      *time_streams;
 
   GPtrArray       *shutdown_tasks;
+
+  /* Not owned: every socket accepted and not yet finalized (weak references). */
+  GHashTable      *sockets;
 
   double           time_interval_max;
   guint            stall_timeout_ms;
@@ -498,11 +539,22 @@ content_type_for (const char *page)
   return "application/octet-stream";
 }
 
+/* libsoup keeps a connection open after a response only while it listens
+ * itself, and here it does not (see accept_connection()): saying so keeps
+ * clients from sending their next request down a connection being closed. */
+static void
+close_after_response (SoupServerMessage *message)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "Connection", "close");
+}
+
 static void
 set_text_response (SoupServerMessage *message,
                    guint              status,
                    const char        *text)
 {
+  close_after_response (message);
   soup_server_message_set_status (message, status, NULL);
   soup_server_message_set_response (message, "text/plain; charset=utf-8",
                                     SOUP_MEMORY_COPY, text, strlen (text));
@@ -534,6 +586,7 @@ serve_page (SoupServerMessage *message,
 
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  close_after_response (message);
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (message, content_type_for (page), SOUP_MEMORY_COPY,
                                     g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -592,15 +645,267 @@ request_cb (SoupServer        *soup,
     set_text_response (message, SOUP_STATUS_NOT_FOUND, "Not found.\n");
 }
 
+/* Accepting */
+
+static void
+socket_finalized_cb (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  LabServer *self = data;
+
+  g_hash_table_remove (self->sockets, where_the_object_was);
+}
+
+static void
+track_socket (LabServer *self,
+              GSocket   *socket)
+{
+  g_hash_table_add (self->sockets, socket);
+  g_object_weak_ref (G_OBJECT (socket), socket_finalized_cb, self);
+}
+
+static void
+forget_sockets (LabServer *self)
+{
+  GHashTableIter iter;
+  gpointer socket;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, &socket, NULL))
+    g_object_weak_unref (socket, socket_finalized_cb, self);
+}
+
+static void
+hand_over (Listener       *listener,
+           GIOStream      *stream,
+           GSocketAddress *local_address,
+           GSocketAddress *remote_address)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* libsoup takes its own reference to @stream and none to the socket under
+   * it; the addresses are what soup_server_message_get_remote_address() gives. */
+  if (!soup_server_accept_iostream (listener->soup, stream, local_address, remote_address, &error))
+    g_debug ("libsoup refused a connection: %s", error->message);
+}
+
+static void
+handshake_free (Handshake *handshake)
+{
+  g_clear_object (&handshake->cancellable);
+  g_clear_object (&handshake->local_address);
+  g_clear_object (&handshake->remote_address);
+  g_free (handshake);
+}
+
+static void
+handshake_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Handshake *handshake = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A failed or cancelled handshake drops the last reference to the TLS
+   * connection here, and with it the socket. */
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (object), result, &error))
+    g_debug ("TLS handshake failed: %s", error->message);
+  else if (!g_cancellable_is_cancelled (handshake->cancellable))
+    hand_over (handshake->listener, G_IO_STREAM (object),
+               handshake->local_address, handshake->remote_address);
+
+  handshake_free (handshake);
+}
+
+/* TLS is ours too: accept_iostream() gives libsoup a stream to speak HTTP on,
+ * and libsoup only wraps the sockets its own listener accepts. */
+static void
+start_handshake (Listener       *listener,
+                 GIOStream      *connection,
+                 GSocketAddress *local_address,
+                 GSocketAddress *remote_address)
+{
+  static const char * const protocols[] = { "http/1.1", "http/1.0", NULL };
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+  Handshake *handshake;
+
+  tls = g_tls_server_connection_new (connection, listener->tls_certificate, &error);
+  if (tls == NULL)
+    {
+      g_debug ("Cannot start TLS: %s", error->message);
+      return;
+    }
+
+  /* As libsoup's listener does: browsers often leave without close_notify. */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), protocols);
+
+  handshake = g_new0 (Handshake, 1);
+  handshake->listener = listener;
+  handshake->cancellable = g_object_ref (listener->cancellable);
+  handshake->local_address = g_object_ref (local_address);
+  handshake->remote_address = g_object_ref (remote_address);
+
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    listener->cancellable, handshake_done_cb, handshake);
+}
+
+static void
+accept_connection (Listener *listener,
+                   GSocket  *socket)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) local_address = NULL;
+  g_autoptr(GSocketAddress) remote_address = NULL;
+  g_autoptr(GError) error = NULL;
+
+  track_socket (listener->server, socket);
+
+  /* A click or a state is one small frame: send it at once. */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+
+  if (!g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, LAB_PEER_SOCKET_SEND_BUFFER, &error))
+    {
+      g_debug ("Cannot cap the send buffer of a connection: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  /* libsoup needs both; a peer that has left already has no remote address. */
+  if (!(local_address = g_socket_get_local_address (socket, &error)) ||
+      !(remote_address = g_socket_get_remote_address (socket, &error)))
+    {
+      g_debug ("Dropping a connection: %s", error->message);
+      return;
+    }
+
+  connection = g_socket_connection_factory_create_connection (socket);
+
+  if (listener->tls_certificate != NULL)
+    start_handshake (listener, G_IO_STREAM (connection), local_address, remote_address);
+  else
+    hand_over (listener, G_IO_STREAM (connection), local_address, remote_address);
+}
+
+static void acceptor_watch (Acceptor *acceptor);
+
+static gboolean
+accept_retry_cb (gpointer user_data)
+{
+  Acceptor *acceptor = user_data;
+
+  acceptor->retry_source = 0;
+  acceptor_watch (acceptor);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+accept_ready_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  Acceptor *acceptor = user_data;
+
+  for (guint i = 0; i < LAB_ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GSocket) accepted = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!(accepted = g_socket_accept (socket, NULL, &error)))
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            break;
+
+          if (!acceptor->failing)
+            g_warning ("Cannot accept connections: %s", error->message);
+          acceptor->failing = TRUE;
+
+          g_clear_pointer (&acceptor->source, g_source_unref);
+          acceptor->retry_source = g_timeout_add (LAB_ACCEPT_RETRY_MS, accept_retry_cb, acceptor);
+          return G_SOURCE_REMOVE;
+        }
+
+      acceptor->failing = FALSE;
+      accept_connection (acceptor->listener, accepted);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+acceptor_watch (Acceptor *acceptor)
+{
+  g_assert (acceptor->source == NULL);
+
+  acceptor->source = g_socket_create_source (acceptor->socket, G_IO_IN, NULL);
+  g_source_set_static_name (acceptor->source, "[lab-server] accept");
+  g_source_set_callback (acceptor->source, G_SOURCE_FUNC (accept_ready_cb), acceptor, NULL);
+  g_source_attach (acceptor->source, NULL);
+}
+
+static void
+acceptor_free (gpointer data)
+{
+  Acceptor *acceptor = data;
+
+  if (acceptor->source != NULL)
+    {
+      g_source_destroy (acceptor->source);
+      g_clear_pointer (&acceptor->source, g_source_unref);
+    }
+
+  g_clear_handle_id (&acceptor->retry_source, g_source_remove);
+  g_socket_close (acceptor->socket, NULL);
+  g_clear_object (&acceptor->socket);
+  g_free (acceptor);
+}
+
+static void
+listener_accept_on (Listener *listener,
+                    GSocket  *socket)
+{
+  Acceptor *acceptor = g_new0 (Acceptor, 1);
+
+  acceptor->listener = listener;
+  acceptor->socket = g_object_ref (socket);
+  g_ptr_array_add (listener->acceptors, acceptor);
+  acceptor_watch (acceptor);
+}
+
 /* Listening */
+
+static Listener *
+listener_new (LabServer    *server,
+              ListenerRole  role)
+{
+  Listener *listener = g_new0 (Listener, 1);
+
+  listener->server = server;
+  listener->role = role;
+  if (server->tls_certificate != NULL)
+    listener->tls_certificate = g_object_ref (server->tls_certificate);
+  listener->acceptors = g_ptr_array_new_with_free_func (acceptor_free);
+  listener->cancellable = g_cancellable_new ();
+  listener->soup = soup_server_new ("server-header", "WebSocketLab/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (listener->soup, NULL, request_cb, listener, NULL);
+
+  return listener;
+}
 
 static void
 listener_free (gpointer data)
 {
   Listener *listener = data;
 
+  /* Stop accepting, then close what is still speaking HTTP or TLS. */
+  g_clear_pointer (&listener->acceptors, g_ptr_array_unref);
+  g_cancellable_cancel (listener->cancellable);
   soup_server_disconnect (listener->soup);
+
   g_clear_object (&listener->soup);
+  g_clear_object (&listener->cancellable);
+  g_clear_object (&listener->tls_certificate);
   g_free (listener);
 }
 
@@ -622,6 +927,8 @@ listen_on (GInetAddress  *address,
     return NULL;
 
   g_socket_set_listen_backlog (socket, LAB_LISTEN_BACKLOG);
+  /* The accept loop takes connections until none is waiting. */
+  g_socket_set_blocking (socket, FALSE);
   socket_address = g_inet_socket_address_new (address, port);
 
   if (!g_socket_bind (socket, socket_address, TRUE, error) ||
@@ -653,7 +960,6 @@ add_listener (LabServer     *self,
   g_autoptr(GSocket) socket4 = NULL;
   g_autoptr(GSocket) socket6 = NULL;
   g_autoptr(GError) local_error = NULL;
-  SoupServerListenOptions options = 0;
   Listener *listener;
 
   if (self->allow_lan)
@@ -681,21 +987,11 @@ add_listener (LabServer     *self,
       g_clear_error (&local_error);
     }
 
-  if (self->tls_certificate != NULL)
-    options |= SOUP_SERVER_LISTEN_HTTPS;
-
-  listener = g_new0 (Listener, 1);
-  listener->server = self;
-  listener->role = role;
-  listener->soup = soup_server_new ("server-header", "WebSocketLab/" PACKAGE_VERSION " ",
-                                    "tls-certificate", self->tls_certificate,
-                                    NULL);
-  soup_server_add_handler (listener->soup, NULL, request_cb, listener, NULL);
+  listener = listener_new (self, role);
   g_ptr_array_add (self->listeners, listener);
-
-  if (!soup_server_listen_socket (listener->soup, socket4, options, error) ||
-      (socket6 != NULL && !soup_server_listen_socket (listener->soup, socket6, options, error)))
-    return FALSE;
+  listener_accept_on (listener, socket4);
+  if (socket6 != NULL)
+    listener_accept_on (listener, socket6);
 
   *bound_port = port;
   return TRUE;
@@ -739,6 +1035,12 @@ lab_server_dispose (GObject *object)
   g_clear_object (&self->counter);
   g_clear_object (&self->event_log);
   g_clear_object (&self->tls_certificate);
+
+  /* Sockets that outlive the server (a peer someone still holds) must not
+   * call back into it. */
+  if (self->sockets != NULL)
+    forget_sockets (self);
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
 
   G_OBJECT_CLASS (lab_server_parent_class)->dispose (object);
 }
@@ -936,6 +1238,7 @@ lab_server_init (LabServer *self)
   self->newcomers = g_ptr_array_new ();
   self->time_streams = g_hash_table_new_full (NULL, NULL, NULL, time_stream_free);
   self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sockets = g_hash_table_new (NULL, NULL);
   self->port = LAB_DEFAULT_PORT;
   self->time_interval_max = LAB_TIME_INTERVAL_MAX_DEFAULT;
   self->stall_timeout_ms = LAB_PEER_DEFAULT_STALL_TIMEOUT_MS;
@@ -1265,4 +1568,18 @@ lab_server_set_stall_timeout (LabServer *self,
 
   self->stall_timeout_ms = milliseconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALL_TIMEOUT]);
+}
+
+/*
+ * _lab_server_get_n_sockets:
+ *
+ * Returns: how many sockets this server accepted that are still alive, with
+ * their connection open or not: zero once every peer and page request is gone.
+ */
+guint
+_lab_server_get_n_sockets (LabServer *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER (self), 0);
+
+  return self->sockets != NULL ? g_hash_table_size (self->sockets) : 0;
 }
