@@ -125,6 +125,16 @@ lab_test_connect (const char  *url,
                   GError     **error)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
+
+  return lab_test_connect_with (session, url, error);
+}
+
+/* As lab_test_connect(), through @session (to trust a test certificate, say). */
+SoupWebsocketConnection *
+lab_test_connect_with (SoupSession  *session,
+                       const char   *url,
+                       GError      **error)
+{
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
   ConnectData data = { 0 };
 
@@ -219,6 +229,17 @@ lab_test_http_get (LabServer   *server,
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s",
                                           lab_server_get_bound_port (server), path);
+
+  return lab_test_fetch (session, method, url, body);
+}
+
+/* Returns: the HTTP status of @url, fetched through @session */
+guint
+lab_test_fetch (SoupSession  *session,
+                const char   *method,
+                const char   *url,
+                char        **body)
+{
   g_autoptr(SoupMessage) message = soup_message_new (method, url);
   GetData data = { 0 };
 
