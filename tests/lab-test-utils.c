@@ -195,6 +195,55 @@ lab_test_wait_closed (SoupWebsocketConnection *connection)
   g_assert_true (lab_test_wait_until (is_closed, connection, LAB_TEST_TIMEOUT_MS));
 }
 
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             SoupServer        *server)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  if (local != NULL && remote != NULL)
+    soup_server_accept_iostream (server, G_IO_STREAM (connection), local, remote, NULL);
+
+  return TRUE;
+}
+
+static void
+service_free (gpointer data)
+{
+  GSocketService *service = data;
+
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_object_unref (service);
+}
+
+/* A libsoup server of a test's own on 127.0.0.1, accepting as LabServer does:
+ * libsoup 3.2's listener loses a socket per connection, which the leak check
+ * would count against the tests.
+ *
+ * Returns: the port */
+guint
+lab_test_soup_server_listen (SoupServer *server)
+{
+  GSocketService *service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+
+  g_signal_connect_object (service, "incoming", G_CALLBACK (incoming_cb), server, 0);
+  g_object_set_data_full (G_OBJECT (server), "lab-test-service", service, service_free);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 typedef struct
 {
   GBytes  *body;

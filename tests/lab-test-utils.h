@@ -29,6 +29,7 @@ SoupWebsocketConnection *lab_test_connect_with       (SoupSession              *
 char                    *lab_test_receive            (SoupWebsocketConnection  *connection);
 gboolean                 lab_test_has_pending        (SoupWebsocketConnection  *connection);
 void                     lab_test_wait_closed        (SoupWebsocketConnection  *connection);
+guint                    lab_test_soup_server_listen (SoupServer               *server);
 guint                    lab_test_http_get           (LabServer                *server,
                                                       const char               *method,
                                                       const char               *path,

@@ -411,9 +411,7 @@ tiny_server_start (TinyServer         *tiny,
                    const char * const *script,
                    gushort             close_code)
 {
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-  int port;
+  guint port;
 
   tiny->server = soup_server_new (NULL, NULL);
   tiny->connections = g_ptr_array_new_with_free_func (g_object_unref);
@@ -421,14 +419,9 @@ tiny_server_start (TinyServer         *tiny,
   tiny->close_code = close_code;
 
   soup_server_add_websocket_handler (tiny->server, "/", NULL, NULL, tiny_websocket_cb, tiny, NULL);
-  soup_server_listen_local (tiny->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
+  port = lab_test_soup_server_listen (tiny->server);
 
-  uris = soup_server_get_uris (tiny->server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  return g_strdup_printf ("ws://127.0.0.1:%d/", port);
+  return g_strdup_printf ("ws://127.0.0.1:%u/", port);
 }
 
 static gboolean
