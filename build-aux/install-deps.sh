@@ -13,12 +13,14 @@ app_packages=(
 )
 
 # Real peers and a real display server for the tests: Python's websockets
-# library, Xvfb and a session bus for the window (xwininfo to see it appear), Chromium for the browser pages.
+# library, Xvfb and a session bus for the window (xwininfo to see it appear), Chromium
+# for the browser pages, valgrind for the leak check.
 test_packages=(
   python3 python3-websockets
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core
   imagemagick
   chromium
+  valgrind
 )
 
 case "$what" in

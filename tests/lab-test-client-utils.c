@@ -260,8 +260,6 @@ lab_test_tiny_server_new (const char * const *script,
                           gushort             close_code)
 {
   LabTestTinyServer *tiny = g_new0 (LabTestTinyServer, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   tiny->server = soup_server_new (NULL, NULL);
   tiny->connections = g_ptr_array_new_with_free_func (g_object_unref);
@@ -269,12 +267,7 @@ lab_test_tiny_server_new (const char * const *script,
   tiny->close_code = close_code;
 
   soup_server_add_websocket_handler (tiny->server, "/", NULL, NULL, tiny_websocket_cb, tiny, NULL);
-  soup_server_listen_local (tiny->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (tiny->server);
-  tiny->url = g_strdup_printf ("ws://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  tiny->url = g_strdup_printf ("ws://127.0.0.1:%u/", lab_test_soup_server_listen (tiny->server));
 
   return tiny;
 }

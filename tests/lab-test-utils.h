@@ -25,6 +25,9 @@ char                    *lab_test_url                (LabServer                *
                                                       const char               *path);
 SoupWebsocketConnection *lab_test_connect            (const char               *url,
                                                       GError                  **error);
+SoupWebsocketConnection *lab_test_connect_with       (SoupSession              *session,
+                                                      const char               *url,
+                                                      GError                  **error);
 char                    *lab_test_receive            (SoupWebsocketConnection  *connection);
 gboolean                 lab_test_has_pending        (SoupWebsocketConnection  *connection);
 void                     lab_test_wait_closed        (SoupWebsocketConnection  *connection);
@@ -56,9 +59,14 @@ SoupWebsocketConnection *lab_test_fixture_connect         (LabTestServerFixture 
 #define LAB_TEST_ADD_WITH_SERVER(path, func) \
   g_test_add (path, LabTestServerFixture, NULL, lab_test_server_fixture_setup, func, \
               lab_test_server_fixture_teardown)
+guint                    lab_test_soup_server_listen (SoupServer               *server);
 guint                    lab_test_http_get           (LabServer                *server,
                                                       const char               *method,
                                                       const char               *path,
+                                                      char                    **body);
+guint                    lab_test_fetch              (SoupSession              *session,
+                                                      const char               *method,
+                                                      const char               *url,
                                                       char                    **body);
 
 /* A WebSocket client written by hand on a plain socket, for what libsoup's

@@ -94,14 +94,9 @@ static SoupServer *
 other_program_new (guint *port)
 {
   g_autoptr(SoupServer) server = soup_server_new ("server-header", "SomethingElse/1.0", NULL);
-  g_autoslist(GUri) uris = NULL;
-  g_autoptr(GError) error = NULL;
 
   soup_server_add_handler (server, NULL, other_page_cb, NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  *port = g_uri_get_port (uris->data);
+  *port = lab_test_soup_server_listen (server);
 
   return g_steal_pointer (&server);
 }

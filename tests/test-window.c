@@ -268,6 +268,7 @@ count_connection_cb (SoupServer              *server,
 }
 
 static SoupServer *other_server;
+static guint other_port;
 static GPtrArray *other_connections;
 static LabServer *other_lab;
 
@@ -289,12 +290,10 @@ static void
 custom_urls_get_time_only_from_a_lab (LabApplication *app)
 {
   LabWindow *window = first_window (app);
-  GSList *uris = soup_server_get_uris (other_server);
-  g_autofree char *other_url = g_strdup_printf ("ws://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_autofree char *other_url = g_strdup_printf ("ws://127.0.0.1:%u/", other_port);
   g_autofree char *lab_url = g_strdup_printf ("ws://localhost:%u/", lab_server_get_bound_port (other_lab));
   g_autofree char *lab_time_url = g_strdup_printf ("ws://localhost:%u/time", lab_server_get_bound_port (other_lab));
 
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   wait_ready (window);
 
   /* What is not an address changes nothing and is not remembered. */
@@ -327,13 +326,10 @@ custom_urls_get_time_only_from_a_lab (LabApplication *app)
 static void
 test_custom_urls_get_time_only_from_a_lab (void)
 {
-  g_autoptr(GError) error = NULL;
-
   other_server = soup_server_new (NULL, NULL);
   other_connections = g_ptr_array_new_with_free_func (g_object_unref);
   soup_server_add_websocket_handler (other_server, NULL, NULL, NULL, count_connection_cb, other_connections, NULL);
-  soup_server_listen_local (other_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
+  other_port = lab_test_soup_server_listen (other_server);
   other_lab = lab_test_server_new_started ();
 
   run_app (custom_urls_get_time_only_from_a_lab, "--port", "0", NULL);

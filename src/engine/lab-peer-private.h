@@ -28,9 +28,10 @@ typedef enum
  * buffer has already absorbed more by then. */
 #define LAB_PEER_HIGH_WATER (16 * 1024)
 
-/* The kernel's send buffer per connection (Linux doubles it). Autotuned, it
- * grows to 4 MiB: 1000 slow phones could pin gigabytes, and a backlog would
- * hide there, out of sight of the per-connection bound above. */
+/* The kernel's send buffer per connection (Linux doubles it), set by the
+ * server on each socket it accepts. Autotuned, it grows to 4 MiB: 1000 slow
+ * phones could pin gigabytes, and a backlog would hide there, out of sight of
+ * the per-connection bound above. */
 #define LAB_PEER_SOCKET_SEND_BUFFER (64 * 1024)
 
 /* A peer backed up for this long without draining is closed with 1008. */

@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <sys/socket.h>
-
 #include "lab-metered-io-stream.h"
 #include "lab-peer-private.h"
 
@@ -419,7 +417,6 @@ _lab_peer_new (guint              id,
   g_autoptr(GIOStream) stolen = NULL;
   g_autoptr(GIOStream) metered = NULL;
   g_autofree char *request_line = NULL;
-  g_autoptr(GError) error = NULL;
   SoupMessageHeaders *request_headers;
   LabPeer *self;
   GUri *uri;
@@ -443,10 +440,6 @@ _lab_peer_new (guint              id,
   self->request_headers = format_headers (request_line, request_headers);
   self->response_headers = format_headers ("HTTP/1.1 101 Switching Protocols",
                                            soup_server_message_get_response_headers (message));
-
-  if (!g_socket_set_option (soup_server_message_get_socket (message), SOL_SOCKET, SO_SNDBUF,
-                            LAB_PEER_SOCKET_SEND_BUFFER, &error))
-    g_debug ("Cannot cap the send buffer of %s: %s", self->remote_address, error->message);
 
   stolen = soup_server_message_steal_connection (message);
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);

@@ -3,67 +3,21 @@
 
 #include "config.h"
 
-#include <netinet/in.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "lab-endpoint.h"
 #include "lab-counter-room.h"
-#include "lab-hello.h"
-#include "lab-network.h"
 #include "lab-peer-private.h"
-#include "lab-server.h"
+#include "lab-server-private.h"
 #include "lab-time-room.h"
-#include "lab-web-pages.h"
 
-/* One SoupServer per listening role: the main port routes by path (counter,
- * time, hello and the browser pages); the classic ports put the tutorial's time
- * and hello servers at "/". All share one counter. WebSocket upgrades are
- * handled here rather than by soup_server_add_websocket_handler() so that each
- * connection runs over a metered stream (see LabPeer). */
+/* The WebSocket Lab server: one counter shared by every port and path, the
+ * rooms (counter, time stream, hello), the peers as a list model, the event
+ * log and the endpoints; started, stopped and shut down here. */
 
-/* A class joining at once must not wait in a queue of 10, libsoup's default. */
-#define LAB_LISTEN_BACKLOG 1024
 /* Enough history to scroll back through a lesson; the oldest drop off. */
 #define LAB_EVENT_LOG_CAPACITY 1000
-
-typedef struct
-{
-  LabServer    *server;
-  SoupServer   *soup;
-  LabListenerRole  role;
-} Listener;
-
-typedef struct
-{
-  LabServer *server;
-  LabRoute   route;
-} Upgrade;
-
-struct _LabServer
-{
-  GObject          parent_instance;
-
-  LabCounter      *counter;
-  LabBoundedList  *event_log;
-  GListStore      *peers;
-  GListStore      *endpoints;
-  GPtrArray       *listeners;
-  GTlsCertificate *tls_certificate;
-
-  LabCounterRoom  *counter_room;
-  LabTimeRoom     *time_room;
-
-  GPtrArray       *shutdown_tasks;
-
-  guint            stall_timeout_ms;
-  guint            port;
-  guint            bound_port;
-  guint            next_peer_id;
-
-  guint            allow_lan : 1;
-  guint            classic_ports : 1;
-};
 
 enum {
   PROP_0,
@@ -89,361 +43,12 @@ static GParamSpec *properties[N_PROPS];
 /* The web pages' resource bundle, linked into this library. */
 GResource *lab_web_get_resource (void);
 
-static void
-log_event (LabServer *self,
-           LabEvent  *event)
+void
+_lab_server_log_event (LabServer *self,
+                       LabEvent  *event)
 {
   lab_bounded_list_add (self->event_log, event);
   g_object_unref (event);
-}
-
-/* Peers */
-
-static void
-peer_message_cb (LabServer  *self,
-                 const char *text,
-                 LabPeer    *peer)
-{
-  LabEvent *event = _lab_peer_new_event (peer, LAB_EVENT_MESSAGE_IN, text);
-
-  lab_event_set_size (event, strlen (text));
-  log_event (self, event);
-
-  switch (lab_peer_get_route (peer))
-    {
-    case LAB_ROUTE_COUNTER:
-      lab_counter_room_receive (self->counter_room, peer, text);
-      break;
-
-    case LAB_ROUTE_HELLO:
-      lab_hello_answer (peer, text, self->event_log);
-      break;
-
-    case LAB_ROUTE_TIME:
-      /* The tutorial's time server never reads what the browser sends. */
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-peer_closing_cb (LabServer  *self,
-                 guint       code,
-                 const char *reason,
-                 LabPeer    *peer)
-{
-  LabEvent *event;
-
-  /* A normal close after hello is part of the conversation, not news. */
-  if (code == SOUP_WEBSOCKET_CLOSE_NORMAL)
-    return;
-
-  event = _lab_peer_new_event (peer, LAB_EVENT_CLOSE, reason);
-  lab_event_set_code (event, code);
-  log_event (self, event);
-}
-
-static void
-complete_shutdown_if_idle (LabServer *self)
-{
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->peers)) > 0)
-    return;
-
-  while (self->shutdown_tasks->len > 0)
-    {
-      g_autoptr(GTask) task = g_ptr_array_steal_index (self->shutdown_tasks, 0);
-
-      g_task_return_boolean (task, TRUE);
-    }
-}
-
-static void
-peer_closed_cb (LabServer *self,
-                LabPeer   *peer)
-{
-  LabEvent *event;
-  guint position;
-
-  event = _lab_peer_new_event (peer, LAB_EVENT_LEAVE, lab_peer_get_close_reason (peer));
-  lab_event_set_code (event, lab_peer_get_close_code (peer));
-  log_event (self, event);
-
-  lab_time_room_leave (self->time_room, peer);
-  lab_counter_room_leave (self->counter_room, peer);
-
-  g_signal_handlers_disconnect_by_data (peer, self);
-
-  if (g_list_store_find (self->peers, peer, &position))
-    g_list_store_remove (self->peers, position);
-
-  complete_shutdown_if_idle (self);
-}
-
-static void
-upgrade_written_cb (SoupServerMessage *message,
-                    gpointer           user_data)
-{
-  Upgrade *upgrade = user_data;
-  LabServer *self = upgrade->server;
-  g_autoptr(LabPeer) peer = NULL;
-
-  peer = _lab_peer_new (++self->next_peer_id, upgrade->route, message, self->stall_timeout_ms);
-
-  g_signal_connect_object (peer, "message", G_CALLBACK (peer_message_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (peer, "closing", G_CALLBACK (peer_closing_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (peer, "closed", G_CALLBACK (peer_closed_cb), self, G_CONNECT_SWAPPED);
-
-  g_list_store_append (self->peers, peer);
-  log_event (self, _lab_peer_new_event (peer, LAB_EVENT_JOIN, lab_peer_get_origin (peer)));
-
-  switch (upgrade->route)
-    {
-    case LAB_ROUTE_COUNTER:
-      lab_counter_room_join (self->counter_room, peer);
-      break;
-
-    case LAB_ROUTE_TIME:
-      lab_time_room_join (self->time_room, peer);
-      break;
-
-    case LAB_ROUTE_HELLO:
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-request_cb (SoupServer        *soup,
-            SoupServerMessage *message,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  Listener *listener = user_data;
-  const char *page = lab_web_find_page (listener->role, path);
-  LabRoute route;
-
-  if (lab_web_find_route (listener->role, path, &route))
-    {
-      g_autoptr(GError) error = NULL;
-      Upgrade *upgrade;
-
-      if (soup_websocket_server_check_handshake (message, NULL, NULL, NULL, &error))
-        {
-          /* It sets the error response itself when it refuses. */
-          if (!soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL))
-            return;
-
-          upgrade = g_new0 (Upgrade, 1);
-          upgrade->server = listener->server;
-          upgrade->route = route;
-          g_signal_connect_data (message, "wrote-informational",
-                                 G_CALLBACK (upgrade_written_cb), upgrade,
-                                 (GClosureNotify) g_free, 0);
-          return;
-        }
-
-      /* "/" is both the counter socket and the counter page: a plain GET
-       * without an upgrade is for the page. */
-      if (!g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET))
-        {
-          lab_web_respond_text (message, SOUP_STATUS_BAD_REQUEST, error->message);
-          return;
-        }
-
-      if (page == NULL)
-        {
-          soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                        "Upgrade", "websocket");
-          lab_web_respond_text (message, 426 /* Upgrade Required */,
-                             "This address is a WebSocket endpoint: connect with ws:// or wss://.\n");
-          return;
-        }
-    }
-
-  if (page != NULL)
-    lab_web_serve_page (message, page);
-  else
-    lab_web_respond_text (message, SOUP_STATUS_NOT_FOUND, "Not found.\n");
-}
-
-/* Listening */
-
-static void
-listener_free (gpointer data)
-{
-  Listener *listener = data;
-
-  soup_server_disconnect (listener->soup);
-  g_clear_object (&listener->soup);
-  g_free (listener);
-}
-
-static GSocket *
-listen_on (GInetAddress  *address,
-           guint          port,
-           GError       **error)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  GSocketFamily family = g_inet_address_get_family (address);
-
-  if (!(socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error)))
-    return NULL;
-
-  /* Separate sockets for IPv4 and IPv6 keep "::" from claiming 0.0.0.0 too. */
-  if (family == G_SOCKET_FAMILY_IPV6 &&
-      !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, error))
-    return NULL;
-
-  g_socket_set_listen_backlog (socket, LAB_LISTEN_BACKLOG);
-  socket_address = g_inet_socket_address_new (address, port);
-
-  if (!g_socket_bind (socket, socket_address, TRUE, error) ||
-      !g_socket_listen (socket, error))
-    return NULL;
-
-  return g_steal_pointer (&socket);
-}
-
-static guint
-local_port_of (GSocket *socket)
-{
-  g_autoptr(GSocketAddress) address = g_socket_get_local_address (socket, NULL);
-
-  return address ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)) : 0;
-}
-
-/* Listens on the IPv4 and the IPv6 address of loopback or of all interfaces.
- * IPv6 may be missing (a sandbox without ::1): then IPv4 alone serves. */
-static gboolean
-add_listener (LabServer     *self,
-              LabListenerRole   role,
-              guint          port,
-              guint         *bound_port,
-              GError       **error)
-{
-  g_autoptr(GInetAddress) ipv4 = NULL;
-  g_autoptr(GInetAddress) ipv6 = NULL;
-  g_autoptr(GSocket) socket4 = NULL;
-  g_autoptr(GSocket) socket6 = NULL;
-  g_autoptr(GError) local_error = NULL;
-  SoupServerListenOptions options = 0;
-  Listener *listener;
-
-  if (self->allow_lan)
-    {
-      ipv4 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
-      ipv6 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
-    }
-  else
-    {
-      ipv4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-      ipv6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-    }
-
-  if (!(socket4 = listen_on (ipv4, port, &local_error)))
-    goto failed;
-
-  port = local_port_of (socket4);
-
-  if (!(socket6 = listen_on (ipv6, port, &local_error)))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-        goto failed;
-
-      g_debug ("No IPv6 listener on port %u: %s", port, local_error->message);
-      g_clear_error (&local_error);
-    }
-
-  if (self->tls_certificate != NULL)
-    options |= SOUP_SERVER_LISTEN_HTTPS;
-
-  listener = g_new0 (Listener, 1);
-  listener->server = self;
-  listener->role = role;
-  listener->soup = soup_server_new ("server-header", "WebSocketLab/" PACKAGE_VERSION " ",
-                                    "tls-certificate", self->tls_certificate,
-                                    NULL);
-  soup_server_add_handler (listener->soup, NULL, request_cb, listener, NULL);
-  g_ptr_array_add (self->listeners, listener);
-
-  if (!soup_server_listen_socket (listener->soup, socket4, options, error) ||
-      (socket6 != NULL && !soup_server_listen_socket (listener->soup, socket6, options, error)))
-    return FALSE;
-
-  *bound_port = port;
-  return TRUE;
-
-failed:
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-    g_set_error (error,
-                 role == LAB_LISTENER_MAIN ? G_IO_ERROR : LAB_SERVER_ERROR,
-                 role == LAB_LISTENER_MAIN ? G_IO_ERROR_ADDRESS_IN_USE : LAB_SERVER_ERROR_CLASSIC_PORT_IN_USE,
-                 _("Port %u is already in use by another program"), port);
-  else
-    g_set_error (error, local_error->domain, local_error->code,
-                 _("Cannot listen on port %u: %s"), port, local_error->message);
-  return FALSE;
-}
-
-/* Where people reach the running listeners: 127.0.0.1, and with allow-lan
- * each LAN address too; per host, the main port's pages and counter, then
- * the classic ports. */
-static void
-publish_endpoints (LabServer *self)
-{
-  g_autoptr(GPtrArray) endpoints = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
-  gboolean tls = self->tls_certificate != NULL;
-
-  if (lab_server_get_running (self))
-    {
-      g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
-      if (self->allow_lan)
-        {
-          g_auto(GStrv) lan = lab_network_dup_lan_addresses ();
-
-          for (guint i = 0; lan[i] != NULL; i++)
-            g_ptr_array_add (hosts, g_strdup (lan[i]));
-        }
-    }
-
-  for (guint h = 0; h < hosts->len; h++)
-    for (guint i = 0; i < self->listeners->len; i++)
-      {
-        Listener *listener = g_ptr_array_index (self->listeners, i);
-        const char *host = g_ptr_array_index (hosts, h);
-
-        switch (listener->role)
-          {
-          case LAB_LISTENER_MAIN:
-            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_COUNTER_PAGE, tls, host,
-                                                          self->bound_port, "/", FALSE));
-            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_COUNTER, tls, host,
-                                                          self->bound_port, "/", FALSE));
-            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_TIME_PAGE, tls, host,
-                                                          self->bound_port, "/time.html", FALSE));
-            break;
-          case LAB_LISTENER_CLASSIC_TIME:
-            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_TIME, tls, host,
-                                                          LAB_CLASSIC_TIME_PORT, "/", TRUE));
-            break;
-          case LAB_LISTENER_CLASSIC_HELLO:
-            g_ptr_array_add (endpoints, lab_endpoint_new (LAB_ENDPOINT_HELLO, tls, host,
-                                                          LAB_CLASSIC_HELLO_PORT, "/", TRUE));
-            break;
-          default:
-            g_assert_not_reached ();
-          }
-      }
-
-  g_list_store_splice (self->endpoints, 0, g_list_model_get_n_items (G_LIST_MODEL (self->endpoints)),
-                       endpoints->pdata, endpoints->len);
 }
 
 static void
@@ -472,6 +77,12 @@ lab_server_dispose (GObject *object)
   g_clear_object (&self->counter);
   g_clear_object (&self->event_log);
   g_clear_object (&self->tls_certificate);
+
+  /* Sockets that outlive the server (a peer someone still holds) must not
+   * call back into it. */
+  if (self->sockets != NULL)
+    _lab_server_forget_sockets (self);
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
 
   G_OBJECT_CLASS (lab_server_parent_class)->dispose (object);
 }
@@ -666,10 +277,11 @@ lab_server_init (LabServer *self)
                                          LAB_BOUNDED_LIST_OLDEST_FIRST);
   self->peers = g_list_store_new (LAB_TYPE_PEER);
   self->endpoints = g_list_store_new (LAB_TYPE_ENDPOINT);
-  self->listeners = g_ptr_array_new_with_free_func (listener_free);
+  self->listeners = g_ptr_array_new_with_free_func (_lab_server_listener_free);
   self->counter_room = lab_counter_room_new (self->counter, self->event_log);
   self->time_room = lab_time_room_new ();
   self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sockets = g_hash_table_new (NULL, NULL);
   self->port = LAB_DEFAULT_PORT;
   self->stall_timeout_ms = LAB_PEER_DEFAULT_STALL_TIMEOUT_MS;
 }
@@ -697,21 +309,21 @@ lab_server_start (LabServer  *self,
   g_return_val_if_fail (LAB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (!lab_server_get_running (self), FALSE);
 
-  if (!add_listener (self, LAB_LISTENER_MAIN, self->port, &bound_port, error) ||
+  if (!_lab_server_add_listener (self, LAB_LISTENER_MAIN, self->port, &bound_port, error) ||
       (self->classic_ports &&
-       (!add_listener (self, LAB_LISTENER_CLASSIC_TIME, LAB_CLASSIC_TIME_PORT, &ignored, error) ||
-        !add_listener (self, LAB_LISTENER_CLASSIC_HELLO, LAB_CLASSIC_HELLO_PORT, &ignored, error))))
+       (!_lab_server_add_listener (self, LAB_LISTENER_CLASSIC_TIME, LAB_CLASSIC_TIME_PORT, &ignored, error) ||
+        !_lab_server_add_listener (self, LAB_LISTENER_CLASSIC_HELLO, LAB_CLASSIC_HELLO_PORT, &ignored, error))))
     {
       g_ptr_array_set_size (self->listeners, 0);
       return FALSE;
     }
 
   self->bound_port = bound_port;
-  publish_endpoints (self);
+  _lab_server_publish_endpoints (self);
 
   urls = lab_server_dup_urls (self);
   for (guint i = 0; urls[i] != NULL; i++)
-    log_event (self, lab_event_new (LAB_EVENT_LISTENING, 0, NULL, NULL, urls[i]));
+    _lab_server_log_event (self, lab_event_new (LAB_EVENT_LISTENING, 0, NULL, NULL, urls[i]));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -737,7 +349,7 @@ lab_server_stop (LabServer *self)
 
   g_ptr_array_set_size (self->listeners, 0);
   self->bound_port = 0;
-  publish_endpoints (self);
+  _lab_server_publish_endpoints (self);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->peers));
   for (guint i = 0; i < n; i++)
@@ -747,7 +359,7 @@ lab_server_stop (LabServer *self)
       _lab_peer_close (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "Server stopped");
     }
 
-  log_event (self, lab_event_new (LAB_EVENT_STOPPED, 0, NULL, NULL, NULL));
+  _lab_server_log_event (self, lab_event_new (LAB_EVENT_STOPPED, 0, NULL, NULL, NULL));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_PORT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -774,7 +386,7 @@ lab_server_shutdown_async (LabServer           *self,
   lab_server_stop (self);
 
   g_ptr_array_add (self->shutdown_tasks, g_steal_pointer (&task));
-  complete_shutdown_if_idle (self);
+  _lab_server_complete_shutdown_if_idle (self);
 }
 
 gboolean

@@ -87,11 +87,22 @@ content_type_for (const char *page)
   return "application/octet-stream";
 }
 
+/* libsoup keeps a connection open after a response only while it listens
+ * itself, and here it does not (see lab-server-listeners.c): saying so keeps
+ * clients from sending their next request down a connection being closed. */
+static void
+close_after_response (SoupServerMessage *message)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "Connection", "close");
+}
+
 void
 lab_web_respond_text (SoupServerMessage *message,
                       guint              status,
                       const char        *text)
 {
+  close_after_response (message);
   soup_server_message_set_status (message, status, NULL);
   soup_server_message_set_response (message, "text/plain; charset=utf-8",
                                     SOUP_MEMORY_COPY, text, strlen (text));
@@ -125,6 +136,7 @@ lab_web_serve_page (SoupServerMessage *message,
 
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  close_after_response (message);
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (message, content_type_for (page), SOUP_MEMORY_COPY,
                                     g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));

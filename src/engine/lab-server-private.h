@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "lab-counter-room.h"
+#include "lab-server.h"
+#include "lab-time-room.h"
+
+G_BEGIN_DECLS
+
+/* The server's files: lab-server.c holds its state and properties and starts
+ * and stops it; lab-server-listeners.c listens, accepts connections (TLS
+ * too) and publishes the endpoints; lab-server-peers.c answers HTTP, takes
+ * WebSocket upgrades over and follows each connection to its end. */
+
+typedef struct
+{
+  LabServer       *server;
+  SoupServer      *soup;
+  LabListenerRole  role;
+  /* NULL for ws:// and http://; the setting when the server started. */
+  GTlsCertificate *tls_certificate;
+  GPtrArray       *acceptors;
+  /* Cancels the TLS handshakes under way when the listener goes. */
+  GCancellable    *cancellable;
+} Listener;
+
+/* One listening socket (IPv4 or IPv6) of a listener. */
+typedef struct
+{
+  Listener *listener;
+  GSocket  *socket;
+  GSource  *source;
+  guint     retry_source;
+  guint     failing : 1;
+} Acceptor;
+
+typedef struct
+{
+  Listener       *listener;
+  GCancellable   *cancellable;
+  GSocketAddress *local_address;
+  GSocketAddress *remote_address;
+} Handshake;
+
+struct _LabServer
+{
+  GObject          parent_instance;
+
+  LabCounter      *counter;
+  LabBoundedList  *event_log;
+  GListStore      *peers;
+  GListStore      *endpoints;
+  GPtrArray       *listeners;
+  GTlsCertificate *tls_certificate;
+
+  LabCounterRoom  *counter_room;
+  LabTimeRoom     *time_room;
+
+  GPtrArray       *shutdown_tasks;
+  /* Not owned: every socket accepted and not yet finalized (weak references). */
+  GHashTable      *sockets;
+
+  guint            stall_timeout_ms;
+  guint            port;
+  guint            bound_port;
+  guint            next_peer_id;
+
+  guint            allow_lan : 1;
+  guint            classic_ports : 1;
+};
+
+void     _lab_server_log_event                 (LabServer         *self,
+                                                LabEvent          *event);
+gboolean _lab_server_add_listener              (LabServer         *self,
+                                                LabListenerRole    role,
+                                                guint              port,
+                                                guint             *bound_port,
+                                                GError           **error);
+void     _lab_server_listener_free             (gpointer           listener);
+void     _lab_server_publish_endpoints         (LabServer         *self);
+void     _lab_server_forget_sockets            (LabServer         *self);
+guint    _lab_server_get_n_sockets             (LabServer         *self);
+void     _lab_server_request_cb                (SoupServer        *soup,
+                                                SoupServerMessage *message,
+                                                const char        *path,
+                                                GHashTable        *query,
+                                                gpointer           listener);
+void     _lab_server_complete_shutdown_if_idle (LabServer         *self);
+
+G_END_DECLS
