@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "lab-event.h"
+#include "lab-metered-output-stream.h"
 #include "lab-peer.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,9 @@ void      _lab_peer_set_newcomer      (LabPeer            *self,
 guint     _lab_peer_get_users_heard   (LabPeer            *self);
 void      _lab_peer_set_users_heard   (LabPeer            *self,
                                        guint               users);
+SoupWebsocketConnection *_lab_peer_get_connection (LabPeer *self);
+LabMeteredOutputStream  *_lab_peer_get_output     (LabPeer *self);
+void                     _lab_peer_notify_backed_up (LabPeer *self);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,
                                        const char         *detail);

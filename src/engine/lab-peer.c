@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lab-metered-io-stream.h"
+#include "lab-peer-outbox.h"
 #include "lab-peer-private.h"
 
 /* One server-side WebSocket connection. libsoup's connection sits on top of a
@@ -28,18 +29,10 @@ struct _LabPeer
   char                    *request_headers;
   char                    *response_headers;
 
-  /* Bytes of data frames handed to libsoup; minus those written, the backlog. */
-  guint64                  handed_bytes;
-  char                    *pending[LAB_PEER_N_SLOTS];
-  guint64                  pending_order[LAB_PEER_N_SLOTS];
-  guint64                  next_order;
-  guint64                  messages_dropped;
-  guint                    stall_timeout_ms;
-  guint                    stall_source;
-  guint                    drain_source;
+  /* What waits to be sent while the reader is slow */
+  LabPeerOutbox            outbox;
   guint                    over_limit_source;
 
-  guint                    backed_up : 1;
   guint                    closed : 1;
   /* In the counter room: the users count it last heard, and whether it has
    * yet to hear the state */
@@ -70,8 +63,7 @@ lab_peer_dispose (GObject *object)
 {
   LabPeer *self = LAB_PEER (object);
 
-  g_clear_handle_id (&self->stall_source, g_source_remove);
-  g_clear_handle_id (&self->drain_source, g_source_remove);
+  lab_peer_outbox_clear (&self->outbox);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   if (self->input != NULL)
@@ -92,9 +84,6 @@ static void
 lab_peer_finalize (GObject *object)
 {
   LabPeer *self = LAB_PEER (object);
-
-  for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
-    g_clear_pointer (&self->pending[i], g_free);
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->remote_address, g_free);
@@ -117,7 +106,7 @@ lab_peer_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_BACKED_UP:
-      g_value_set_boolean (value, self->backed_up);
+      g_value_set_boolean (value, self->outbox.backed_up);
       break;
 
     default:
@@ -189,114 +178,10 @@ lab_peer_init (LabPeer *self)
 {
 }
 
-static guint64
-frame_size (gsize payload)
-{
-  /* A server's frames are not masked: 2 header bytes, plus the extended length. */
-  if (payload < 126)
-    return payload + 2;
-  if (payload <= G_MAXUINT16)
-    return payload + 4;
-  return payload + 10;
-}
-
-guint64
-lab_peer_get_buffered_amount (LabPeer *self)
-{
-  guint64 written;
-
-  g_return_val_if_fail (LAB_IS_PEER (self), 0);
-
-  if (self->output == NULL)
-    return 0;
-
-  written = lab_metered_output_stream_get_data_bytes_written (self->output);
-  return self->handed_bytes > written ? self->handed_bytes - written : 0;
-}
-
-static void
-set_backed_up (LabPeer  *self,
-               gboolean  backed_up)
-{
-  if (self->backed_up == !!backed_up)
-    return;
-
-  self->backed_up = !!backed_up;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKED_UP]);
-}
-
-static gboolean
-stall_timeout_cb (gpointer user_data)
-{
-  LabPeer *self = user_data;
-
-  self->stall_source = 0;
-  _lab_peer_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                   "Closed: this client stopped reading");
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-send_now (LabPeer    *self,
-          const char *text)
-{
-  gsize length = strlen (text);
-
-  self->handed_bytes += frame_size (length);
-  soup_websocket_connection_send_text (self->connection, text);
-
-  if (lab_peer_get_buffered_amount (self) > LAB_PEER_HIGH_WATER && !self->backed_up)
-    {
-      set_backed_up (self, TRUE);
-      g_clear_handle_id (&self->stall_source, g_source_remove);
-      self->stall_source = g_timeout_add (self->stall_timeout_ms, stall_timeout_cb, self);
-    }
-}
-
-/* Sends what waits, oldest replacement first, while libsoup's queue is empty. */
-static void
-flush_pending (LabPeer *self)
-{
-  while (lab_peer_get_buffered_amount (self) == 0 && lab_peer_is_open (self))
-    {
-      int oldest = -1;
-      g_autofree char *text = NULL;
-
-      for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
-        if (self->pending[i] != NULL &&
-            (oldest < 0 || self->pending_order[i] < self->pending_order[oldest]))
-          oldest = i;
-
-      if (oldest < 0)
-        {
-          g_clear_handle_id (&self->stall_source, g_source_remove);
-          set_backed_up (self, FALSE);
-          return;
-        }
-
-      text = g_steal_pointer (&self->pending[oldest]);
-      send_now (self, text);
-    }
-}
-
-static gboolean
-drain_cb (gpointer user_data)
-{
-  LabPeer *self = user_data;
-
-  self->drain_source = 0;
-  flush_pending (self);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 output_wrote_cb (LabPeer *self)
 {
-  /* Called from inside libsoup's write: send from the main loop instead. */
-  if (self->backed_up && self->drain_source == 0 && lab_peer_get_buffered_amount (self) == 0)
-    self->drain_source = g_idle_add (drain_cb, self);
+  lab_peer_outbox_wrote (&self->outbox);
 }
 
 static gboolean
@@ -352,12 +237,8 @@ connection_closed_cb (LabPeer                 *self,
   g_autoptr(LabPeer) hold = g_object_ref (self);
 
   self->closed = TRUE;
-  g_clear_handle_id (&self->stall_source, g_source_remove);
-  g_clear_handle_id (&self->drain_source, g_source_remove);
+  lab_peer_outbox_clear (&self->outbox);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
-
-  for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
-    g_clear_pointer (&self->pending[i], g_free);
 
   g_signal_emit (self, signals[CLOSED], 0);
 }
@@ -426,7 +307,7 @@ _lab_peer_new (guint              id,
   self = g_object_new (LAB_TYPE_PEER, NULL);
   self->id = id;
   self->route = route;
-  self->stall_timeout_ms = stall_timeout_ms;
+  lab_peer_outbox_init (&self->outbox, self, stall_timeout_ms);
   self->connected_since = g_date_time_new_now_utc ();
 
   uri = soup_server_message_get_uri (message);
@@ -462,38 +343,6 @@ _lab_peer_new (guint              id,
   return self;
 }
 
-/*
- * _lab_peer_send:
- *
- * Sends @text now, or, while the reader is backed up, keeps it as the newest
- * message of its kind in place of an older one.
- */
-void
-_lab_peer_send (LabPeer     *self,
-                LabPeerSlot  slot,
-                const char  *text)
-{
-  g_return_if_fail (LAB_IS_PEER (self));
-  g_return_if_fail (slot < LAB_PEER_N_SLOTS);
-  g_return_if_fail (text != NULL);
-
-  if (!lab_peer_is_open (self))
-    return;
-
-  if (!self->backed_up)
-    {
-      send_now (self, text);
-      return;
-    }
-
-  if (self->pending[slot] != NULL)
-    self->messages_dropped++;
-
-  g_free (self->pending[slot]);
-  self->pending[slot] = g_strdup (text);
-  self->pending_order[slot] = ++self->next_order;
-}
-
 void
 _lab_peer_close (LabPeer    *self,
                  gushort     code,
@@ -504,9 +353,7 @@ _lab_peer_close (LabPeer    *self,
   if (!lab_peer_is_open (self))
     return;
 
-  for (guint i = 0; i < LAB_PEER_N_SLOTS; i++)
-    g_clear_pointer (&self->pending[i], g_free);
-
+  lab_peer_outbox_clear (&self->outbox);
   g_signal_emit (self, signals[CLOSING], 0, (guint) code, reason);
   soup_websocket_connection_close (self->connection, code, reason);
 }
@@ -581,14 +428,14 @@ gboolean
 lab_peer_get_backed_up (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), FALSE);
-  return self->backed_up;
+  return self->outbox.backed_up;
 }
 
 guint64
 lab_peer_get_messages_dropped (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), 0);
-  return self->messages_dropped;
+  return self->outbox.messages_dropped;
 }
 
 gushort
@@ -674,4 +521,47 @@ _lab_peer_set_users_heard (LabPeer *self,
 {
   g_return_if_fail (LAB_IS_PEER (self));
   self->users_heard = users;
+}
+
+/*
+ * _lab_peer_send:
+ *
+ * Sends @text now, or, while the reader is backed up, keeps it as the newest
+ * message of its kind in place of an older one.
+ */
+void
+_lab_peer_send (LabPeer     *self,
+                LabPeerSlot  slot,
+                const char  *text)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+
+  lab_peer_outbox_send (&self->outbox, slot, text);
+}
+
+guint64
+lab_peer_get_buffered_amount (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+
+  return lab_peer_outbox_get_buffered (&self->outbox);
+}
+
+/* For the outbox: what it sends on, and what it reports through. */
+SoupWebsocketConnection *
+_lab_peer_get_connection (LabPeer *self)
+{
+  return self->connection;
+}
+
+LabMeteredOutputStream *
+_lab_peer_get_output (LabPeer *self)
+{
+  return self->output;
+}
+
+void
+_lab_peer_notify_backed_up (LabPeer *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKED_UP]);
 }

@@ -451,6 +451,73 @@ _lab_server_publish_endpoints (LabServer *self)
                        endpoints->pdata, endpoints->len);
 }
 
+/**
+ * lab_server_get_endpoints:
+ *
+ * Returns: (transfer none): the #LabEndpoint items people can reach while
+ * the server runs, empty while it is stopped
+ */
+GListModel *
+lab_server_get_endpoints (LabServer *self)
+{
+  g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
+
+  return G_LIST_MODEL (self->endpoints);
+}
+
+/**
+ * lab_server_dup_url:
+ *
+ * Returns: (transfer full) (nullable): the URL of @kind on this computer
+ * (127.0.0.1, the main port before the classic ones), or %NULL while stopped
+ */
+char *
+lab_server_dup_url (LabServer       *self,
+                    LabEndpointKind  kind)
+{
+  GListModel *endpoints;
+  char *url = NULL;
+
+  g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
+
+  endpoints = G_LIST_MODEL (self->endpoints);
+  for (guint i = 0; url == NULL && i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_get_kind (endpoint) == kind && lab_endpoint_is_loopback (endpoint))
+        url = g_strdup (lab_endpoint_get_url (endpoint));
+    }
+
+  return url;
+}
+
+/**
+ * lab_server_dup_urls:
+ *
+ * Returns: (transfer full): the WebSocket URLs of the running listeners, for
+ * people to type: the counter on the main port, the classic ports' sockets
+ */
+char **
+lab_server_dup_urls (LabServer *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GListModel *endpoints;
+
+  g_return_val_if_fail (LAB_IS_SERVER (self), NULL);
+
+  endpoints = G_LIST_MODEL (self->endpoints);
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_get_kind (endpoint) == LAB_ENDPOINT_COUNTER || lab_endpoint_is_classic (endpoint))
+        g_strv_builder_add (builder, lab_endpoint_get_url (endpoint));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
 /*
  * _lab_server_get_n_sockets:
  *
