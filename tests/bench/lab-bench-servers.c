@@ -115,7 +115,9 @@ server_start (const Config     *config,
   g_autofree char *app = g_build_filename (config->build_dir, "src", "websocket-lab", NULL);
   g_autofree char *bare = g_build_filename (config->build_dir, "tests", "bench",
                                             "lab-bare-server", NULL);
-  g_autofree char *script = g_build_filename (config->source_dir, "counter_server.py", NULL);
+  /* The interop tests' copy of the tutorial's server, told another port than 6789. */
+  g_autofree char *script = g_build_filename (config->source_dir, "..", "interop",
+                                              "counter_server.py", NULL);
   g_autofree char *schemas = g_build_filename (config->build_dir, "data", NULL);
   gint64 deadline;
   int log_fd;

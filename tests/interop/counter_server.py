@@ -2,11 +2,13 @@
 # The Python websockets tutorial's counter server with the one change Python 3.11 needs:
 # asyncio.wait() no longer takes coroutines, so notify_state() and notify_users() use
 # websockets.broadcast() instead. Everything else, port 6789 included, is the tutorial's.
-# test-interop.c points LabClient at it.
+# test-interop.c points LabClient at it; the load benchmark (tests/bench) names another port
+# as its one argument, so nothing else on 6789 meets it.
 
 import asyncio
 import json
 import logging
+import sys
 import websockets
 
 logging.basicConfig()
@@ -59,5 +61,5 @@ async def counter(websocket, path):
         await unregister(websocket)
 
 asyncio.get_event_loop().run_until_complete(
-    websockets.serve(counter, 'localhost', 6789))
+    websockets.serve(counter, 'localhost', int(sys.argv[1]) if len(sys.argv) > 1 else 6789))
 asyncio.get_event_loop().run_forever()
