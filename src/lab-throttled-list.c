@@ -18,9 +18,10 @@
 /* Ten times a second: the eye sees it as live, the server hardly notices. */
 #define THROTTLE_INTERVAL_MS 100
 /* New rows a view builds in one go: GTK 4.8's list view makes a row for each
- * of the first 200 items, each some 0.3 ms to lay out, and the server waits
- * meanwhile (the same main loop); more come in later steps. */
-#define MAX_ADDED_PER_STEP 32
+ * of the first 200 items, each some 0.5 ms to build and lay out, and the
+ * server waits meanwhile (the same main loop); more come in later steps, the
+ * newest (the top of the log) first. */
+#define MAX_ADDED_PER_STEP 16
 /* The next step comes after the view has drawn the last one (a frame at 60 Hz). */
 #define STEP_INTERVAL_MS 20
 /* Below the frame clock's: a view lays out and draws each step before the
