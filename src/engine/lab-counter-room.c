@@ -27,6 +27,25 @@
 #define USERS_QUIET_MS 200
 /* The shortest gap between two users broadcasts during a storm. */
 #define USERS_MIN_GAP_MS 20
+/* Peers brought up to date per main-loop dispatch: a few milliseconds of
+ * sends, so the window on the same loop keeps drawing during a broadcast. */
+#define PASS_SLICE 256
+
+/* A broadcast under way: everyone in the room when it began, in slices. */
+typedef struct
+{
+  GPtrArray *peers;  /* owned references */
+  guint      next;
+  gboolean   users;  /* it carries the users count */
+  gboolean   state;  /* it carries the state */
+} Pass;
+
+static void
+pass_free (Pass *pass)
+{
+  g_ptr_array_unref (pass->peers);
+  g_free (pass);
+}
 
 struct _LabCounterRoom
 {
@@ -43,9 +62,14 @@ struct _LabCounterRoom
   guint           users_sent;      /* the count it carried */
   guint           flush_source;
   guint           users_timer;
+  Pass           *pass;
+  guint           pass_source;
 
   guint           users_due : 1;
   guint           state_dirty : 1;
+  /* Asked for while a pass was under way */
+  guint           pending_users : 1;
+  guint           pending_state : 1;
 };
 
 G_DEFINE_FINAL_TYPE (LabCounterRoom, lab_counter_room, G_TYPE_OBJECT)
@@ -71,85 +95,168 @@ log_broadcast (LabCounterRoom *self,
   log_event (self, event);
 }
 
-/* Only the newcomers hear something, without a look at anyone else: the
- * users count and the state, in the tutorial's order, while everyone else
- * waits for the next users broadcast. */
+/* Sends @peer what it has not heard yet of what this pass carries. */
 static void
-greet_newcomers (LabCounterRoom *self,
-                 const char     *state_text)
+bring_up_to_date (LabPeer    *peer,
+                  gboolean    users,
+                  const char *users_text,
+                  guint       users_count,
+                  gboolean    state,
+                  const char *state_text,
+                  gint64      value)
+{
+  gint64 heard;
+
+  if (users && _lab_peer_get_users_heard (peer) != users_count)
+    {
+      _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
+      _lab_peer_set_users_heard (peer, users_count);
+    }
+
+  if (state && (!_lab_peer_get_state_heard (peer, &heard) || heard != value))
+    {
+      _lab_peer_send (peer, LAB_PEER_SLOT_STATE, state_text);
+      _lab_peer_set_state_heard (peer, value);
+    }
+}
+
+/* A newcomer hears the users count and the state at once, in the tutorial's
+ * order, without a look at anyone else. */
+static void
+greet_newcomers (LabCounterRoom *self)
 {
   guint users = lab_counter_get_users (self->counter);
-  g_autofree char *users_text = lab_protocol_format_users (users);
+  gint64 value = lab_counter_get_value (self->counter);
+  g_autofree char *users_text = NULL;
+  g_autofree char *state_text = NULL;
+
+  if (self->newcomers->len == 0)
+    return;
+
+  users_text = lab_protocol_format_users (users);
+  state_text = lab_protocol_format_state (value);
 
   for (guint i = 0; i < self->newcomers->len; i++)
     {
       LabPeer *peer = g_ptr_array_index (self->newcomers, i);
 
       if (_lab_peer_get_newcomer (peer))
-        {
-          _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
-          _lab_peer_set_users_heard (peer, users);
-          _lab_peer_send (peer, LAB_PEER_SLOT_STATE, state_text);
-        }
+        bring_up_to_date (peer, TRUE, users_text, users, TRUE, state_text, value);
       _lab_peer_set_newcomer (peer, FALSE);
     }
+
+  g_ptr_array_set_size (self->newcomers, 0);
+}
+
+static void begin_pass (LabCounterRoom *self,
+                        gboolean        users,
+                        gboolean        state);
+
+/* One slice of a pass: a bounded number of peers brought up to date with the
+ * counter as it is now, so a broadcast to thousands never holds the main
+ * loop (which the window shares) for long. */
+static gboolean
+pass_slice_cb (gpointer user_data)
+{
+  LabCounterRoom *self = user_data;
+  Pass *pass = self->pass;
+  guint users = lab_counter_get_users (self->counter);
+  gint64 value = lab_counter_get_value (self->counter);
+  g_autofree char *users_text = lab_protocol_format_users (users);
+  g_autofree char *state_text = lab_protocol_format_state (value);
+  guint end = MIN (pass->next + PASS_SLICE, pass->peers->len);
+  gboolean again_users;
+  gboolean again_state;
+
+  for (; pass->next < end; pass->next++)
+    bring_up_to_date (g_ptr_array_index (pass->peers, pass->next),
+                      pass->users, users_text, users, pass->state, state_text, value);
+
+  if (pass->next < pass->peers->len)
+    return G_SOURCE_CONTINUE;
+
+  /* Done. What changed meanwhile goes to everyone in one more pass; the
+   * peers it reached late already have it and are skipped. */
+  again_users = self->pending_users;
+  again_state = self->pending_state;
+  self->pending_users = FALSE;
+  self->pending_state = FALSE;
+  self->pass_source = 0;
+  g_clear_pointer (&self->pass, pass_free);
+
+  if (again_users || again_state)
+    begin_pass (self, again_users, again_state);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begin_pass (LabCounterRoom *self,
+            gboolean        users,
+            gboolean        state)
+{
+  guint n_peers = g_hash_table_size (self->peers);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->pass != NULL)
+    {
+      self->pending_users |= users;
+      self->pending_state |= state;
+      return;
+    }
+
+  if (n_peers == 0)
+    return;
+
+  /* One line per broadcast, not one per copy. */
+  if (users)
+    {
+      g_autofree char *text = lab_protocol_format_users (lab_counter_get_users (self->counter));
+
+      log_broadcast (self, text, n_peers);
+    }
+  if (state)
+    {
+      g_autofree char *text = lab_protocol_format_state (lab_counter_get_value (self->counter));
+
+      log_broadcast (self, text, n_peers);
+    }
+
+  self->pass = g_new0 (Pass, 1);
+  self->pass->users = users;
+  self->pass->state = state;
+  self->pass->peers = g_ptr_array_new_full (n_peers, g_object_unref);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (self->pass->peers, g_object_ref (key));
+
+  /* The first slice at once: a quiet room's broadcast is not delayed. */
+  if (pass_slice_cb (self) == G_SOURCE_CONTINUE)
+    self->pass_source = g_idle_add_full (G_PRIORITY_DEFAULT, pass_slice_cb, self, NULL);
 }
 
 static gboolean
 flush_cb (gpointer user_data)
 {
   LabCounterRoom *self = user_data;
-  g_autofree char *users_text = NULL;
-  g_autofree char *state_text = NULL;
-  guint n_peers = g_hash_table_size (self->peers);
-  GHashTableIter iter;
-  gpointer key;
+  gboolean users = self->users_due;
+  gboolean state = self->state_dirty;
 
   self->flush_source = 0;
-  state_text = lab_protocol_format_state (lab_counter_get_value (self->counter));
+  self->users_due = FALSE;
+  self->state_dirty = FALSE;
 
-  if (!self->users_due && !self->state_dirty)
-    {
-      greet_newcomers (self, state_text);
-      g_ptr_array_set_size (self->newcomers, 0);
-      return G_SOURCE_REMOVE;
-    }
+  greet_newcomers (self);
 
-  if (self->users_due)
+  if (users)
     {
       self->users_sent = lab_counter_get_users (self->counter);
       self->users_sent_at = g_get_monotonic_time ();
-      users_text = lab_protocol_format_users (self->users_sent);
     }
 
-  /* The tutorial's order: users to everyone, then the state; a newcomer gets
-   * the state even when it did not change. */
-  g_hash_table_iter_init (&iter, self->peers);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      LabPeer *peer = key;
-
-      /* A newcomer greeted with this very count does not hear it twice. */
-      if (users_text != NULL && _lab_peer_get_users_heard (peer) != self->users_sent)
-        {
-          _lab_peer_send (peer, LAB_PEER_SLOT_USERS, users_text);
-          _lab_peer_set_users_heard (peer, self->users_sent);
-        }
-
-      if (self->state_dirty || _lab_peer_get_newcomer (peer))
-        _lab_peer_send (peer, LAB_PEER_SLOT_STATE, state_text);
-
-      _lab_peer_set_newcomer (peer, FALSE);
-    }
-  g_ptr_array_set_size (self->newcomers, 0);
-
-  if (users_text != NULL && n_peers > 0)
-    log_broadcast (self, users_text, n_peers);
-  if (self->state_dirty && n_peers > 0)
-    log_broadcast (self, state_text, n_peers);
-
-  self->users_due = FALSE;
-  self->state_dirty = FALSE;
+  if (users || state)
+    begin_pass (self, users, state);
 
   return G_SOURCE_REMOVE;
 }
@@ -226,6 +333,8 @@ lab_counter_room_dispose (GObject *object)
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->users_timer, g_source_remove);
+  g_clear_handle_id (&self->pass_source, g_source_remove);
+  g_clear_pointer (&self->pass, pass_free);
   if (self->counter != NULL)
     g_signal_handlers_disconnect_by_data (self->counter, self);
   g_clear_object (&self->counter);

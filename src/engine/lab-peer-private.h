@@ -57,6 +57,10 @@ void      _lab_peer_set_users_heard   (LabPeer            *self,
 SoupWebsocketConnection *_lab_peer_get_connection (LabPeer *self);
 LabMeteredOutputStream  *_lab_peer_get_output     (LabPeer *self);
 void                     _lab_peer_notify_backed_up (LabPeer *self);
+gboolean  _lab_peer_get_state_heard   (LabPeer            *self,
+                                       gint64             *value);
+void      _lab_peer_set_state_heard   (LabPeer            *self,
+                                       gint64              value);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,
                                        const char         *detail);

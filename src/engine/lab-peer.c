@@ -37,6 +37,8 @@ struct _LabPeer
   /* In the counter room: the users count it last heard, and whether it has
    * yet to hear the state */
   guint                    users_heard;
+  gint64                   state_heard;
+  guint                    has_state_heard : 1;
   guint                    newcomer : 1;
 };
 
@@ -564,4 +566,25 @@ void
 _lab_peer_notify_backed_up (LabPeer *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKED_UP]);
+}
+
+/* The counter value this peer last heard, if any. */
+gboolean
+_lab_peer_get_state_heard (LabPeer *self,
+                           gint64  *value)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), FALSE);
+
+  *value = self->state_heard;
+  return self->has_state_heard;
+}
+
+void
+_lab_peer_set_state_heard (LabPeer *self,
+                           gint64   value)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+
+  self->state_heard = value;
+  self->has_state_heard = TRUE;
 }
