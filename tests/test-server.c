@@ -159,6 +159,26 @@ test_counter_bad_input (Fixture       *fixture,
   lab_test_close_and_wait (other);
 }
 
+/* In a small room every change of the count is heard, as the tutorial's
+ * server sends it: also someone who came and went at once. */
+static void
+test_counter_small_room_hears_every_count (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(SoupWebsocketConnection) watcher = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) visitor = NULL;
+
+  lab_test_assert_receive (watcher, "{\"type\":\"users\",\"count\":1}");
+  lab_test_assert_receive (watcher, "{\"type\":\"state\",\"value\":0}");
+
+  visitor = lab_test_fixture_connect (fixture, "/");
+  lab_test_close_and_wait (visitor);
+
+  lab_test_assert_receive (watcher, "{\"type\":\"users\",\"count\":2}");
+  lab_test_assert_receive (watcher, "{\"type\":\"users\",\"count\":1}");
+  lab_test_close_and_wait (watcher);
+}
+
 /* The counter broadcasts when it changes, whatever changed it. */
 static void
 test_counter_change_reaches_everyone (Fixture       *fixture,
@@ -582,6 +602,7 @@ main (int   argc,
   ADD ("/server/counter/burst-is-coalesced", test_counter_burst_is_coalesced);
   ADD ("/server/counter/bad-input", test_counter_bad_input);
   ADD ("/server/counter/change-reaches-everyone", test_counter_change_reaches_everyone);
+  ADD ("/server/counter/small-room-hears-every-count", test_counter_small_room_hears_every_count);
   ADD ("/server/counter/range-limit", test_counter_range_limit);
   ADD ("/server/shutdown", test_shutdown);
   ADD ("/server/hello", test_hello);

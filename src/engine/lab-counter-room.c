@@ -16,8 +16,8 @@
  *
  * What changed in one main-loop turn goes out as one message per connection.
  * A join storm needs more than that, since each join completes in a turn of
- * its own: the users count goes out at once in a quiet room, then, while
- * joins keep coming, when it has doubled or halved (at most every
+ * its own: the users count goes out at once in a quiet or small room, then,
+ * while joins keep coming, when it has doubled or halved (at most every
  * USERS_MIN_GAP_MS) and at least every USERS_QUIET_MS, and always once more
  * at the end. Each connection then hears a handful of users messages however
  * large the class, and the whole storm costs O(N) sends, not O(N²). */
@@ -27,6 +27,10 @@
 #define USERS_QUIET_MS 200
 /* The shortest gap between two users broadcasts during a storm. */
 #define USERS_MIN_GAP_MS 20
+/* A room this small hears every change of the count at once, as the
+ * tutorial's server sends it: a broadcast costs a handful of sends there, and
+ * nobody misses someone who came and went within a few milliseconds. */
+#define USERS_SMALL_ROOM 32
 /* Peers brought up to date per main-loop dispatch: a few milliseconds of
  * sends, so the window on the same loop keeps drawing during a broadcast. */
 #define PASS_SLICE 256
@@ -289,7 +293,7 @@ plan_users_broadcast (LabCounterRoom *self)
   gboolean doubled = users >= 2 * self->users_sent || 2 * users <= self->users_sent;
   gint64 wait_ms;
 
-  if (since_ms >= USERS_QUIET_MS)
+  if (since_ms >= USERS_QUIET_MS || g_hash_table_size (self->peers) <= USERS_SMALL_ROOM)
     wait_ms = 0;
   else if (doubled)
     wait_ms = MAX (0, USERS_MIN_GAP_MS - since_ms);
