@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "lab-handshake.h"
 #include "lab-metered-io-stream.h"
 #include "lab-peer-outbox.h"
 #include "lab-peer-private.h"
@@ -26,6 +27,7 @@ struct _LabPeer
   char                    *remote_address;
   char                    *origin;
   GDateTime               *connected_since;
+  LabHandshake            *handshake;
   char                    *request_headers;
   char                    *response_headers;
 
@@ -89,6 +91,7 @@ lab_peer_finalize (GObject *object)
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->origin, g_free);
   g_clear_pointer (&self->connected_since, g_date_time_unref);
+  g_clear_object (&self->handshake);
   g_clear_pointer (&self->request_headers, g_free);
   g_clear_pointer (&self->response_headers, g_free);
 
@@ -243,26 +246,6 @@ connection_closed_cb (LabPeer                 *self,
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
-static void
-append_header_cb (const char *name,
-                  const char *value,
-                  gpointer    user_data)
-{
-  g_string_append_printf (user_data, "%s: %s\n", name, value);
-}
-
-static char *
-format_headers (const char         *first_line,
-                SoupMessageHeaders *headers)
-{
-  GString *text = g_string_new (first_line);
-
-  g_string_append_c (text, '\n');
-  soup_message_headers_foreach (headers, append_header_cb, text);
-
-  return g_string_free (text, FALSE);
-}
-
 static char *
 format_address (GSocketAddress *address)
 {
@@ -318,9 +301,11 @@ _lab_peer_new (guint              id,
 
   request_line = g_strdup_printf ("%s %s HTTP/1.1", soup_server_message_get_method (message),
                                   self->path);
-  self->request_headers = format_headers (request_line, request_headers);
-  self->response_headers = format_headers ("HTTP/1.1 101 Switching Protocols",
-                                           soup_server_message_get_response_headers (message));
+  self->handshake = lab_handshake_new (request_line, request_headers,
+                                       "HTTP/1.1 101 Switching Protocols",
+                                       soup_server_message_get_response_headers (message));
+  self->request_headers = lab_handshake_format_request (self->handshake);
+  self->response_headers = lab_handshake_format_response (self->handshake);
 
   stolen = soup_server_message_steal_connection (message);
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
@@ -422,6 +407,19 @@ lab_peer_get_response_headers (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), NULL);
   return self->response_headers;
+}
+
+/**
+ * lab_peer_get_handshake:
+ *
+ * Returns: (transfer none): the opening handshake, header by header, and the
+ *   derivation of its Sec-WebSocket-Accept
+ */
+LabHandshake *
+lab_peer_get_handshake (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->handshake;
 }
 
 gboolean

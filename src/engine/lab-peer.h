@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "lab-handshake.h"
 #include "lab-types.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,7 @@ const char *lab_peer_get_origin           (LabPeer *self);
 GDateTime  *lab_peer_get_connected_since  (LabPeer *self);
 const char *lab_peer_get_request_headers  (LabPeer *self);
 const char *lab_peer_get_response_headers (LabPeer *self);
+LabHandshake *lab_peer_get_handshake     (LabPeer *self);
 guint64     lab_peer_get_buffered_amount  (LabPeer *self);
 gboolean    lab_peer_get_backed_up        (LabPeer *self);
 guint64     lab_peer_get_messages_dropped (LabPeer *self);
