@@ -122,10 +122,21 @@ pollable_iface_init (GPollableOutputStreamInterface *iface)
 }
 
 static void
+lab_metered_output_stream_finalize (GObject *object)
+{
+  LabMeteredOutputStream *self = LAB_METERED_OUTPUT_STREAM (object);
+
+  lab_frame_meter_clear (&self->meter);
+
+  G_OBJECT_CLASS (lab_metered_output_stream_parent_class)->finalize (object);
+}
+
+static void
 lab_metered_output_stream_class_init (LabMeteredOutputStreamClass *klass)
 {
   GOutputStreamClass *output_class = G_OUTPUT_STREAM_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = lab_metered_output_stream_finalize;
   output_class->write_fn = lab_metered_output_stream_write;
   output_class->flush = lab_metered_output_stream_flush;
 
@@ -166,4 +177,19 @@ lab_metered_output_stream_get_data_bytes_written (LabMeteredOutputStream *self)
   g_return_val_if_fail (LAB_IS_METERED_OUTPUT_STREAM (self), 0);
 
   return self->meter.data_bytes;
+}
+
+/**
+ * lab_metered_output_stream_set_capture:
+ * @func: (nullable): called for each whole frame, from inside a
+ *   write; %NULL stops capture
+ */
+void
+lab_metered_output_stream_set_capture (LabMeteredOutputStream   *self,
+                                     LabFrameMeterCaptureFunc  func,
+                                     gpointer                  user_data)
+{
+  g_return_if_fail (LAB_IS_METERED_OUTPUT_STREAM (self));
+
+  lab_frame_meter_set_capture (&self->meter, func, user_data);
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "lab-frame-meter.h"
+
 G_BEGIN_DECLS
 
 #define LAB_TYPE_METERED_OUTPUT_STREAM (lab_metered_output_stream_get_type ())
@@ -12,5 +14,8 @@ G_DECLARE_FINAL_TYPE (LabMeteredOutputStream, lab_metered_output_stream,
 
 GOutputStream *lab_metered_output_stream_new                    (GOutputStream          *base_stream);
 guint64        lab_metered_output_stream_get_data_bytes_written (LabMeteredOutputStream *self);
+void           lab_metered_output_stream_set_capture (LabMeteredOutputStream   *self,
+                                                    LabFrameMeterCaptureFunc  func,
+                                                    gpointer                  user_data);
 
 G_END_DECLS

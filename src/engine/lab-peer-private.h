@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "lab-bounded-list.h"
 #include "lab-event.h"
 #include "lab-metered-output-stream.h"
 #include "lab-peer.h"
@@ -57,6 +58,8 @@ void      _lab_peer_set_users_heard   (LabPeer            *self,
 SoupWebsocketConnection *_lab_peer_get_connection (LabPeer *self);
 LabMeteredOutputStream  *_lab_peer_get_output     (LabPeer *self);
 void                     _lab_peer_notify_backed_up (LabPeer *self);
+void      _lab_peer_set_capture_sink  (LabPeer            *self,
+                                       LabBoundedList     *sink);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,
                                        const char         *detail);

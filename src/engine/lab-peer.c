@@ -3,44 +3,13 @@
 
 #include "config.h"
 
-#include "lab-handshake.h"
 #include "lab-metered-io-stream.h"
-#include "lab-peer-outbox.h"
-#include "lab-peer-private.h"
+#include "lab-peer-struct.h"
 
 /* One server-side WebSocket connection. libsoup's connection sits on top of a
  * metered stream, so this object knows how many bytes wait in libsoup's queue,
  * keeps only the newest message of each kind while its reader is slow, closes
  * a reader that stays stuck, and caps whole incoming messages. */
-
-struct _LabPeer
-{
-  GObject                  parent_instance;
-
-  SoupWebsocketConnection *connection;
-  LabMeteredInputStream   *input;
-  LabMeteredOutputStream  *output;
-
-  guint                    id;
-  LabRoute                 route;
-  char                    *path;
-  char                    *remote_address;
-  char                    *origin;
-  GDateTime               *connected_since;
-  LabHandshake            *handshake;
-  char                    *request_headers;
-  char                    *response_headers;
-
-  /* What waits to be sent while the reader is slow */
-  LabPeerOutbox            outbox;
-  guint                    over_limit_source;
-
-  guint                    closed : 1;
-  /* In the counter room: the users count it last heard, and whether it has
-   * yet to hear the state */
-  guint                    users_heard;
-  guint                    newcomer : 1;
-};
 
 enum {
   PROP_0,
@@ -66,6 +35,7 @@ lab_peer_dispose (GObject *object)
   LabPeer *self = LAB_PEER (object);
 
   lab_peer_outbox_clear (&self->outbox);
+  lab_peer_capture_clear (&self->capture);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   if (self->input != NULL)
@@ -311,6 +281,7 @@ _lab_peer_new (guint              id,
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
   self->input = g_object_ref (LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (metered)));
   self->output = g_object_ref (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)));
+  lab_peer_capture_init (&self->capture, id, self->input, self->output);
 
   self->connection = soup_websocket_connection_new (metered, uri,
                                                     SOUP_WEBSOCKET_CONNECTION_SERVER,
@@ -407,19 +378,6 @@ lab_peer_get_response_headers (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), NULL);
   return self->response_headers;
-}
-
-/**
- * lab_peer_get_handshake:
- *
- * Returns: (transfer none): the opening handshake, header by header, and the
- *   derivation of its Sec-WebSocket-Accept
- */
-LabHandshake *
-lab_peer_get_handshake (LabPeer *self)
-{
-  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
-  return self->handshake;
 }
 
 gboolean

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "lab-handshake.h"
 #include "lab-types.h"
@@ -27,5 +27,9 @@ guint64     lab_peer_get_messages_dropped (LabPeer *self);
 gboolean    lab_peer_is_open              (LabPeer *self);
 gushort     lab_peer_get_close_code       (LabPeer *self);
 const char *lab_peer_get_close_reason     (LabPeer *self);
+void        lab_peer_set_capture          (LabPeer  *self,
+                                           gboolean  capture);
+gboolean    lab_peer_get_capture          (LabPeer *self);
+GListModel *lab_peer_get_frames           (LabPeer *self);
 
 G_END_DECLS

@@ -113,6 +113,9 @@ upgrade_written_cb (SoupServerMessage *message,
   g_autoptr(LabPeer) peer = NULL;
 
   peer = _lab_peer_new (++self->next_peer_id, upgrade->route, message, self->stall_timeout_ms);
+  /* Before anything is sent to it, so the trace misses no frame. */
+  if (self->capture_all)
+    _lab_peer_set_capture_sink (peer, self->frames);
 
   g_signal_connect_object (peer, "message", G_CALLBACK (peer_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (peer, "closing", G_CALLBACK (peer_closing_cb), self, G_CONNECT_SWAPPED);
