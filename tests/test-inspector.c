@@ -443,6 +443,113 @@ test_json_lines_export (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "\"direction\":\"client-to-server\""));
 }
 
+/* A peer that never answers pings is closed with 1011 by the time its ping
+ * interval and pong timeout (the same interval) have passed. */
+static void
+test_silent_peer_closed_1011 (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(SoupWebsocketConnection) watcher = NULL;
+  g_autoptr(GSocket) raw = NULL;
+  guint8 reply[2] = { 1011 >> 8, 1011 & 0xff };
+  gint64 start;
+  gboolean closed = FALSE;
+  guint pings = 0;
+
+  lab_server_set_ping_interval (fixture->server, 1);
+  watcher = lab_test_fixture_connect (fixture, "/counter");
+  lab_test_receive_until (watcher, "{\"type\":\"users\",\"count\":1}");
+
+  raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
+  start = g_get_monotonic_time ();
+  lab_test_receive_until (watcher, "{\"type\":\"users\",\"count\":2}");
+
+  while (!closed)
+    {
+      g_autoptr(GBytes) payload = NULL;
+      guint8 opcode;
+
+      g_assert_true (lab_test_raw_read_frame (raw, &opcode, &payload));
+      if (opcode == OP_PING)
+        pings++;
+      if (opcode == OP_CLOSE)
+        {
+          const guint8 *bytes = g_bytes_get_data (payload, NULL);
+
+          g_assert_cmpuint (g_bytes_get_size (payload), >=, 2);
+          g_assert_cmpuint ((bytes[0] << 8) | bytes[1], ==, 1011);
+          g_assert_cmpmem (bytes + 2, g_bytes_get_size (payload) - 2, "No pong within 1 s", 18);
+          closed = TRUE;
+        }
+    }
+
+  g_assert_cmpuint (pings, ==, 1);
+  /* Interval + timeout is 2 s; the rest is room for a busy machine's scheduler. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+
+  lab_test_raw_send_frame (raw, OP_CLOSE, TRUE, reply, sizeof reply);
+  lab_test_receive_until (watcher, "{\"type\":\"users\",\"count\":1}");
+  g_assert_true (lab_peer_is_open (peer_at (fixture->server, 0)));
+
+  lab_test_close_and_wait (watcher);
+}
+
+static gboolean
+has_rtt (gpointer data)
+{
+  return lab_peer_get_pong_rtt (data) >= 0;
+}
+
+static void
+test_rtt_of_libsoup_client (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(SoupWebsocketConnection) client = NULL;
+  LabPeer *peer;
+  GListModel *frames;
+  LabFrame *ping;
+  LabFrame *pong;
+  g_autofree char *ping_text = NULL;
+  g_autofree char *pong_text = NULL;
+
+  lab_server_set_ping_interval (fixture->server, 0);
+  client = lab_test_fixture_connect (fixture, "/counter");
+  lab_test_receive_until (client, "{\"type\":\"state\",\"value\":0}");
+  peer = peer_at (fixture->server, 0);
+  lab_peer_set_capture (peer, TRUE);
+  frames = lab_peer_get_frames (peer);
+  g_assert_cmpint (lab_peer_get_pong_rtt (peer), ==, -1);
+
+  /* Ping Now, between whatever libsoup writes */
+  g_assert_true (lab_peer_ping_now (peer));
+  g_assert_true (lab_test_wait_until (has_rtt, peer, LAB_TEST_TIMEOUT_MS));
+  g_assert_true (lab_peer_is_open (peer));
+  wait_incoming (frames, 1);
+
+  pong = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0);
+  g_assert_cmpstr (lab_frame_get_opcode_name (pong), ==, "pong");
+  g_assert_true (lab_frame_get_masked (pong));
+  pong_text = lab_frame_dup_payload_text (pong);
+  g_assert_cmpstr (pong_text, ==, "lab-ping 1");
+  for (guint i = 0;; i++)
+    {
+      ping = nth_frame (frames, LAB_FRAME_SERVER_TO_CLIENT, i);
+      if (lab_frame_get_opcode (ping) == OP_PING)
+        break;
+    }
+  ping_text = lab_frame_dup_payload_text (ping);
+  g_assert_cmpstr (ping_text, ==, "lab-ping 1");
+
+  /* And every interval once it is set; the counter keeps working meanwhile. */
+  lab_server_set_ping_interval (fixture->server, 1);
+  lab_test_click (client, LAB_ACTION_PLUS, 1);
+  lab_test_run_for (2500);
+  g_assert_true (lab_peer_is_open (peer));
+  g_assert_cmpuint (count_direction (frames, LAB_FRAME_CLIENT_TO_SERVER), >=, 3);
+
+  lab_test_close_and_wait (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +564,8 @@ main (int   argc,
   ADD ("/inspector/frames/ring-holds-its-bound", test_ring_holds_its_bound);
   ADD ("/inspector/frames/capture-off-makes-no-frames", test_capture_off_makes_no_frames);
   ADD ("/inspector/frames/json-lines", test_json_lines_export);
+  ADD ("/inspector/keepalive/silent-peer-closed-1011", test_silent_peer_closed_1011);
+  ADD ("/inspector/keepalive/rtt-of-libsoup-client", test_rtt_of_libsoup_client);
 
 #undef ADD
 

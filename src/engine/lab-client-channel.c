@@ -9,6 +9,7 @@
 #include "lab-client-attempt.h"
 #include "lab-client-channel.h"
 #include "lab-close-code.h"
+#include "lab-types.h"
 #include "lab-url.h"
 
 /* One WebSocket connection of a client, kept up: a connect attempt, and after
@@ -19,11 +20,11 @@
 
 /* A handshake stuck this long will not finish: better to fail and try again. */
 #define HANDSHAKE_TIMEOUT_S 10
-/* A ping this often, and a server silent for this many intervals is gone: a
- * phone leaving the Wi-Fi never closes its connections (libsoup 3.2 has no
- * pong timeout of its own). */
-#define KEEPALIVE_DEFAULT_S 15
-#define SILENT_INTERVALS 3
+/* A ping every interval, and a server silent for the interval and as long
+ * again for its pong is gone: a phone leaving the Wi-Fi never closes its
+ * connections (libsoup 3.2 has no pong timeout of its own). */
+#define KEEPALIVE_DEFAULT_S LAB_PING_INTERVAL_DEFAULT
+#define SILENT_INTERVALS 2
 
 struct _LabClientChannel
 {

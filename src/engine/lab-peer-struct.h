@@ -33,6 +33,14 @@ struct _LabPeer
   /* Frames kept for an Inspector or the trace */
   LabPeerCapture           capture;
 
+  /* Keepalive: our ping under way (monotonic µs, 0: none) and the latest
+   * round trip, in ms (-1: none yet) */
+  guint                    ping_interval;
+  guint                    ping_source;
+  gint64                   ping_sent;
+  guint                    ping_count;
+  int                      pong_rtt;
+
   /* What waits to be sent while the reader is slow */
   LabPeerOutbox            outbox;
   guint                    over_limit_source;

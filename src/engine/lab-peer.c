@@ -14,6 +14,7 @@
 enum {
   PROP_0,
   PROP_BACKED_UP,
+  PROP_PONG_RTT,
   N_PROPS
 };
 
@@ -36,6 +37,7 @@ lab_peer_dispose (GObject *object)
 
   lab_peer_outbox_clear (&self->outbox);
   lab_peer_capture_clear (&self->capture);
+  _lab_peer_stop_keepalive (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   if (self->input != NULL)
@@ -82,6 +84,10 @@ lab_peer_get_property (GObject    *object,
       g_value_set_boolean (value, self->outbox.backed_up);
       break;
 
+    case PROP_PONG_RTT:
+      g_value_set_int (value, self->pong_rtt);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -100,6 +106,12 @@ lab_peer_class_init (LabPeerClass *klass)
     g_param_spec_boolean ("backed-up", NULL, NULL,
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The latest ping's round trip in milliseconds, -1 before the first pong. */
+  properties[PROP_PONG_RTT] =
+    g_param_spec_int ("pong-rtt", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -149,6 +161,7 @@ lab_peer_class_init (LabPeerClass *klass)
 static void
 lab_peer_init (LabPeer *self)
 {
+  self->pong_rtt = -1;
 }
 
 static void
@@ -211,6 +224,7 @@ connection_closed_cb (LabPeer                 *self,
 
   self->closed = TRUE;
   lab_peer_outbox_clear (&self->outbox);
+  _lab_peer_stop_keepalive (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   g_signal_emit (self, signals[CLOSED], 0);
@@ -295,6 +309,7 @@ _lab_peer_new (guint              id,
                            G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+  _lab_peer_watch_pongs (self);
 
   return self;
 }
@@ -514,6 +529,12 @@ LabMeteredOutputStream *
 _lab_peer_get_output (LabPeer *self)
 {
   return self->output;
+}
+
+void
+_lab_peer_notify_pong_rtt (LabPeer *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PONG_RTT]);
 }
 
 void

@@ -31,5 +31,7 @@ void        lab_peer_set_capture          (LabPeer  *self,
                                            gboolean  capture);
 gboolean    lab_peer_get_capture          (LabPeer *self);
 GListModel *lab_peer_get_frames           (LabPeer *self);
+int         lab_peer_get_pong_rtt         (LabPeer *self);
+gboolean    lab_peer_ping_now             (LabPeer *self);
 
 G_END_DECLS

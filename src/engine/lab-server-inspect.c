@@ -83,6 +83,8 @@ void
 lab_server_set_ping_interval (LabServer *self,
                               guint      seconds)
 {
+  guint n;
+
   g_return_if_fail (LAB_IS_SERVER (self));
   g_return_if_fail (seconds <= LAB_PING_INTERVAL_MAX);
 
@@ -90,5 +92,13 @@ lab_server_set_ping_interval (LabServer *self,
     return;
 
   self->ping_interval = seconds;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->peers));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LabPeer) peer = g_list_model_get_item (G_LIST_MODEL (self->peers), i);
+
+      _lab_peer_set_ping_interval (peer, seconds);
+    }
+
   notify (self, "ping-interval");
 }

@@ -116,6 +116,7 @@ upgrade_written_cb (SoupServerMessage *message,
   /* Before anything is sent to it, so the trace misses no frame. */
   if (self->capture_all)
     _lab_peer_set_capture_sink (peer, self->frames);
+  _lab_peer_set_ping_interval (peer, self->ping_interval);
 
   g_signal_connect_object (peer, "message", G_CALLBACK (peer_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (peer, "closing", G_CALLBACK (peer_closing_cb), self, G_CONNECT_SWAPPED);

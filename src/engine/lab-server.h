@@ -20,11 +20,6 @@ G_BEGIN_DECLS
  * stays bounded however many clients talk. */
 #define LAB_SERVER_CAPTURE_FRAMES 10000
 
-/* Seconds between keepalive pings, also the time a pong may take (as
- * python-websockets does by default); an hour at most. */
-#define LAB_PING_INTERVAL_DEFAULT 20
-#define LAB_PING_INTERVAL_MAX 3600
-
 #define LAB_SERVER_ERROR (lab_server_error_quark ())
 
 typedef enum
