@@ -172,12 +172,94 @@ connection_pong_cb (LabPeer                 *self,
   _lab_peer_notify_pong_rtt (self);
 }
 
+static void
+connection_closing_cb (LabPeer                 *self,
+                       SoupWebsocketConnection *connection)
+{
+  lab_close_record_closing (&self->close, connection);
+}
+
+static void
+connection_error_cb (LabPeer                 *self,
+                     GError                  *error,
+                     SoupWebsocketConnection *connection)
+{
+  lab_close_record_error (&self->close, error);
+}
+
 /* Called once the connection exists. */
 void
-_lab_peer_watch_pongs (LabPeer *self)
+_lab_peer_watch_connection (LabPeer *self)
 {
   g_signal_connect_object (self->connection, "pong",
                            G_CALLBACK (connection_pong_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "closing",
+                           G_CALLBACK (connection_closing_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "error",
+                           G_CALLBACK (connection_error_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Called when the connection is gone: what came from the client, if anything. */
+void
+_lab_peer_record_closed (LabPeer *self)
+{
+  lab_close_record_end (&self->close, self->connection, _("the client's socket closed"));
+}
+
+/**
+ * lab_peer_close:
+ * @code: 1000, 1001, 1008 or 4000–4999
+ * @reason: (nullable): at most %LAB_CLOSE_REASON_MAX bytes of UTF-8
+ *
+ * The server closes this connection, as a person chose.
+ *
+ * Returns: whether the close frame is on its way
+ */
+gboolean
+lab_peer_close (LabPeer     *self,
+                gushort      code,
+                const char  *reason,
+                GError     **error)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), FALSE);
+
+  if (!lab_close_code_check_sendable (code, reason, error))
+    return FALSE;
+
+  if (!lab_peer_is_open (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection is not open"));
+      return FALSE;
+    }
+
+  _lab_peer_close (self, code, reason);
+  return TRUE;
+}
+
+/**
+ * lab_peer_get_close_code_received:
+ *
+ * Returns: the code in the client's close frame; 1006 once the connection
+ *   ended without one; 0 while it is open
+ */
+gushort
+lab_peer_get_close_code_received (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), 0);
+  return lab_close_record_get_received (&self->close);
+}
+
+/**
+ * lab_peer_describe_close:
+ *
+ * Returns: (transfer full) (nullable): who closed, each code and reason with
+ *   its meaning, or %NULL while the connection is open and no one closed
+ */
+char *
+lab_peer_describe_close (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return lab_close_record_describe (&self->close, _("the server"), _("the client"));
 }
 
 /**
@@ -199,6 +281,7 @@ lab_peer_ping_now (LabPeer *self)
   return TRUE;
 }
 
+/* The latest ping's round trip in milliseconds, -1 before the first pong. */
 int
 lab_peer_get_pong_rtt (LabPeer *self)
 {

@@ -63,7 +63,8 @@ void      _lab_peer_set_capture_sink  (LabPeer            *self,
 void      _lab_peer_set_ping_interval (LabPeer            *self,
                                        guint               seconds);
 void      _lab_peer_stop_keepalive    (LabPeer            *self);
-void      _lab_peer_watch_pongs       (LabPeer            *self);
+void      _lab_peer_watch_connection  (LabPeer            *self);
+void      _lab_peer_record_closed     (LabPeer            *self);
 void      _lab_peer_notify_pong_rtt   (LabPeer            *self);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,

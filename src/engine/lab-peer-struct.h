@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "lab-close-record.h"
 #include "lab-handshake.h"
 #include "lab-metered-input-stream.h"
 #include "lab-peer-capture.h"
@@ -40,6 +41,10 @@ struct _LabPeer
   gint64                   ping_sent;
   guint                    ping_count;
   int                      pong_rtt;
+
+  /* The closing handshake: who began it, what each side sent, and what
+   * happened when it ended without one */
+  LabCloseRecord           close;
 
   /* What waits to be sent while the reader is slow */
   LabPeerOutbox            outbox;

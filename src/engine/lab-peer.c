@@ -64,6 +64,7 @@ lab_peer_finalize (GObject *object)
   g_clear_pointer (&self->origin, g_free);
   g_clear_pointer (&self->connected_since, g_date_time_unref);
   g_clear_object (&self->handshake);
+  lab_close_record_clear (&self->close);
   g_clear_pointer (&self->request_headers, g_free);
   g_clear_pointer (&self->response_headers, g_free);
 
@@ -225,6 +226,7 @@ connection_closed_cb (LabPeer                 *self,
   self->closed = TRUE;
   lab_peer_outbox_clear (&self->outbox);
   _lab_peer_stop_keepalive (self);
+  _lab_peer_record_closed (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   g_signal_emit (self, signals[CLOSED], 0);
@@ -309,7 +311,7 @@ _lab_peer_new (guint              id,
                            G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
-  _lab_peer_watch_pongs (self);
+  _lab_peer_watch_connection (self);
 
   return self;
 }
@@ -325,6 +327,7 @@ _lab_peer_close (LabPeer    *self,
     return;
 
   lab_peer_outbox_clear (&self->outbox);
+  lab_close_record_send (&self->close, code, reason);
   g_signal_emit (self, signals[CLOSING], 0, (guint) code, reason);
   soup_websocket_connection_close (self->connection, code, reason);
 }

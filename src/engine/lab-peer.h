@@ -33,5 +33,11 @@ gboolean    lab_peer_get_capture          (LabPeer *self);
 GListModel *lab_peer_get_frames           (LabPeer *self);
 int         lab_peer_get_pong_rtt         (LabPeer *self);
 gboolean    lab_peer_ping_now             (LabPeer *self);
+gboolean    lab_peer_close                (LabPeer     *self,
+                                           gushort      code,
+                                           const char  *reason,
+                                           GError     **error);
+gushort     lab_peer_get_close_code_received (LabPeer *self);
+char       *lab_peer_describe_close       (LabPeer *self);
 
 G_END_DECLS
