@@ -265,7 +265,9 @@ lab_frame_describe (LabFrame *self,
     {
       g_autofree char *shown = one_line (reason, max_text);
 
-      g_string_append_printf (line, " code=%u “%s”", code, shown);
+      g_string_append_printf (line, " code=%u", code);
+      if (shown[0] != '\0')
+        g_string_append_printf (line, " “%s”", shown);
     }
   else if ((text = lab_frame_dup_payload_text (self)) != NULL && text[0] != '\0')
     {

@@ -52,6 +52,8 @@ lab_options_dup_entries (LabOptions *options)
     { "ping-interval", 0, 0, G_OPTION_ARG_INT, &options->ping_interval,
       N_("Ping every connection every SECONDS and close it if no pong comes within as long (default 20; 0 turns pings off)"),
       N_("SECONDS") },
+    { "trace", 0, 0, G_OPTION_ARG_NONE, &options->trace,
+      N_("With --headless: print each opening handshake and every frame, both ways"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -97,6 +99,13 @@ lab_options_validate (LabOptions  *options,
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("The ping interval must be between 0 and %d seconds, not %d"),
                    LAB_PING_INTERVAL_MAX, options->ping_interval);
+      return FALSE;
+    }
+
+  if (options->trace && !options->headless)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--trace needs --headless: the window will show frames in its Inspector"));
       return FALSE;
     }
 

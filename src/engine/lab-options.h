@@ -18,6 +18,7 @@ typedef struct
   gboolean  version;
   gboolean  headless;
   int       ping_interval;  /* -1: not given */
+  gboolean  trace;
 } LabOptions;
 
 void          lab_options_init            (LabOptions   *options);
