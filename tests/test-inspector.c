@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <json-glib/json-glib.h>
 
 #include "lab-frame-private.h"
 #include "lab-peer-capture.h"
 #include "lab-peer-private.h"
+#include "lab-protocol.h"
 #include "lab-server.h"
 #include "lab-test-utils.h"
 
@@ -550,6 +552,74 @@ test_rtt_of_libsoup_client (Fixture       *fixture,
   lab_test_close_and_wait (client);
 }
 
+/* Pings go between libsoup's frames, never inside one, also while a slow
+ * reader leaves libsoup half-way through a frame: the stream stays whole. */
+static void
+test_pings_never_split_frames (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(SoupWebsocketConnection) clicker = NULL;
+  g_autoptr(GSocket) slow = NULL;
+  g_autofree char *last_state = lab_protocol_format_state (1500);
+  const char *plus = "{\"action\":\"plus\"}";
+  LabPeer *slow_peer;
+  guint pings_sent = 0;
+  guint pings_read = 0;
+  guint64 next_ping = 1;
+  gboolean seen_last = FALSE;
+
+  lab_server_set_ping_interval (fixture->server, 0);
+  lab_server_set_stall_timeout (fixture->server, 3600 * 1000);
+  clicker = lab_test_fixture_connect (fixture, "/");
+  lab_test_receive_until (clicker, "{\"type\":\"state\",\"value\":0}");
+  /* A small receive buffer makes libsoup's writes stop part-way through frames. */
+  slow = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 4096);
+  slow_peer = peer_at (fixture->server, 1);
+  lab_test_receive_until (clicker, "{\"type\":\"users\",\"count\":2}");
+
+  for (guint i = 1; i <= 1500; i++)
+    {
+      g_autofree char *expected = lab_protocol_format_state (i);
+
+      soup_websocket_connection_send_text (clicker, plus);
+      lab_test_assert_receive (clicker, expected);
+      if (i % 50 == 0 && lab_peer_ping_now (slow_peer))
+        pings_sent++;
+    }
+
+  g_socket_set_option (slow, SOL_SOCKET, SO_RCVBUF, 256 * 1024, NULL);
+  for (;;)
+    {
+      g_autoptr(GBytes) payload = NULL;
+      g_autofree char *text = NULL;
+      guint8 opcode;
+
+      g_assert_true (lab_test_raw_read_frame (slow, &opcode, &payload));
+      text = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+
+      if (opcode == OP_PING)
+        {
+          g_autofree char *expected = g_strdup_printf ("lab-ping %" G_GUINT64_FORMAT, next_ping++);
+
+          g_assert_cmpstr (text, ==, expected);
+          pings_read++;
+          if (seen_last && pings_read == pings_sent)
+            break;
+          continue;
+        }
+
+      g_assert_cmpuint (opcode, ==, OP_TEXT);
+      g_assert_true (g_str_has_prefix (text, "{\"type\":"));
+      g_assert_true (g_str_has_suffix (text, "}"));
+      seen_last = g_str_equal (text, last_state);
+      if (seen_last && pings_read == pings_sent)
+        break;
+    }
+
+  g_assert_cmpuint (pings_sent, >, 0);
+  lab_test_close_and_wait (clicker);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -566,6 +636,7 @@ main (int   argc,
   ADD ("/inspector/frames/json-lines", test_json_lines_export);
   ADD ("/inspector/keepalive/silent-peer-closed-1011", test_silent_peer_closed_1011);
   ADD ("/inspector/keepalive/rtt-of-libsoup-client", test_rtt_of_libsoup_client);
+  ADD ("/inspector/keepalive/pings-never-split-frames", test_pings_never_split_frames);
 
 #undef ADD
 
