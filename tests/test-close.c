@@ -167,6 +167,18 @@ test_abrupt_drop_is_1006 (Fixture       *fixture,
   g_assert_cmpuint (lab_peer_get_close_code_received (peer), ==, 1006);
   server_says = lab_peer_describe_close (peer);
   g_assert_true (g_str_has_prefix (server_says, "1006: closed without a closing handshake, no close frame ("));
+
+  /* The log's leave line says the same. */
+  {
+    LabBoundedList *log = lab_server_get_event_log (fixture->server);
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (log));
+    g_autoptr(LabEvent) last = g_list_model_get_item (G_LIST_MODEL (log), n - 1);
+    g_autofree char *line = lab_event_describe (last);
+
+    g_assert_cmpint (lab_event_get_kind (last), ==, LAB_EVENT_LEAVE);
+    g_assert_cmpuint (lab_event_get_code (last), ==, 1006);
+    g_assert_nonnull (strstr (line, "close code 1006: closed without a closing handshake, "));
+  }
 }
 
 int

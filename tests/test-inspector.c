@@ -27,16 +27,6 @@ static const guint8 raw_key[4] = { 0x12, 0x34, 0x56, 0x78 };
 
 typedef LabTestServerFixture Fixture;
 
-static LabPeer *
-peer_at (LabServer *server,
-         guint      position)
-{
-  g_autoptr(LabPeer) peer = g_list_model_get_item (lab_server_get_peers (server), position);
-
-  /* The server's list keeps it alive. */
-  return peer;
-}
-
 static void
 test_real_handshakes_check_out (Fixture       *fixture,
                                 gconstpointer  data)
@@ -46,13 +36,13 @@ test_real_handshakes_check_out (Fixture       *fixture,
   LabHandshake *handshake;
   const char *name;
 
-  handshake = lab_peer_get_handshake (peer_at (fixture->server, 0));
+  handshake = lab_peer_get_handshake (lab_test_peer_at (fixture->server, 0));
   g_assert_true (lab_handshake_checks_out (handshake));
   g_assert_cmpstr (lab_handshake_get_request_line (handshake), ==, "GET /counter HTTP/1.1");
   g_assert_cmpuint (lab_handshake_get_n_request_headers (handshake), >, 3);
 
   raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  handshake = lab_peer_get_handshake (peer_at (fixture->server, 1));
+  handshake = lab_peer_get_handshake (lab_test_peer_at (fixture->server, 1));
   g_assert_true (lab_handshake_checks_out (handshake));
   g_assert_cmpstr (lab_handshake_get_key (handshake), ==, "dGhlIHNhbXBsZSBub25jZQ==");
   g_assert_cmpstr (lab_handshake_get_accept_sent (handshake), ==, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
@@ -69,88 +59,6 @@ test_real_handshakes_check_out (Fixture       *fixture,
     }
 
   lab_test_close_and_wait (soup_client);
-}
-
-typedef struct
-{
-  GListModel *frames;
-  guint       n;
-} Enough;
-
-static gboolean
-has_enough_frames (gpointer data)
-{
-  Enough *enough = data;
-
-  return g_list_model_get_n_items (enough->frames) >= enough->n;
-}
-
-static void
-wait_frames (GListModel *frames,
-             guint       n)
-{
-  Enough enough = { frames, n };
-
-  g_assert_true (lab_test_wait_until (has_enough_frames, &enough, LAB_TEST_TIMEOUT_MS));
-}
-
-/* The @nth frame in @direction, counting from 0. */
-static LabFrame *
-nth_frame (GListModel        *frames,
-           LabFrameDirection  direction,
-           guint              nth)
-{
-  guint n = g_list_model_get_n_items (frames);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(LabFrame) frame = g_list_model_get_item (frames, i);
-
-      if (lab_frame_get_direction (frame) == direction && nth-- == 0)
-        return frame;  /* the list keeps it */
-    }
-
-  g_assert_not_reached ();
-}
-
-static guint
-count_direction (GListModel        *frames,
-                 LabFrameDirection  direction)
-{
-  guint n = g_list_model_get_n_items (frames);
-  guint count = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(LabFrame) frame = g_list_model_get_item (frames, i);
-
-      count += lab_frame_get_direction (frame) == direction;
-    }
-
-  return count;
-}
-
-typedef struct
-{
-  GListModel *frames;
-  guint       n;
-} Incoming;
-
-static gboolean
-has_incoming (gpointer data)
-{
-  Incoming *incoming = data;
-
-  return count_direction (incoming->frames, LAB_FRAME_CLIENT_TO_SERVER) >= incoming->n;
-}
-
-static void
-wait_incoming (GListModel *frames,
-               guint       n)
-{
-  Incoming incoming = { frames, n };
-
-  g_assert_true (lab_test_wait_until (has_incoming, &incoming, LAB_TEST_TIMEOUT_MS));
 }
 
 static void
@@ -186,7 +94,7 @@ test_frames_match_raw_client (Fixture       *fixture,
   gushort code;
 
   raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  peer = peer_at (fixture->server, 0);
+  peer = lab_test_peer_at (fixture->server, 0);
   g_assert_null (lab_peer_get_frames (peer));
   lab_peer_set_capture (peer, TRUE);
   frames = lab_peer_get_frames (peer);
@@ -199,9 +107,9 @@ test_frames_match_raw_client (Fixture       *fixture,
   lab_test_raw_send_frame (raw, OP_TEXT, TRUE, medium, strlen (medium));
   lab_test_raw_send_frame (raw, OP_PING, TRUE, "hi", 2);
   lab_test_raw_send_frame (raw, OP_CLOSE, TRUE, close_payload, sizeof close_payload);
-  wait_incoming (frames, 6);
+  lab_test_wait_incoming (frames, 6);
 
-  frame = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0);
+  frame = lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0);
   g_assert_false (lab_frame_get_fin (frame));
   g_assert_false (lab_frame_get_rsv1 (frame) || lab_frame_get_rsv2 (frame) || lab_frame_get_rsv3 (frame));
   g_assert_cmpuint (lab_frame_get_opcode (frame), ==, OP_TEXT);
@@ -214,29 +122,29 @@ test_frames_match_raw_client (Fixture       *fixture,
   /* The fragments share their message's index; the next message does not. */
   for (guint i = 1; i < 3; i++)
     {
-      LabFrame *fragment = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, i);
+      LabFrame *fragment = lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, i);
 
       g_assert_cmpuint (lab_frame_get_opcode (fragment), ==, OP_CONTINUATION);
       g_assert_cmpuint (lab_frame_get_message_index (fragment), ==,
                         lab_frame_get_message_index (frame));
       g_assert_cmpint (lab_frame_get_fin (fragment), ==, i == 2);
     }
-  assert_masked_by_raw_client (nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 1), "\"plus\"");
+  assert_masked_by_raw_client (lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 1), "\"plus\"");
 
-  frame = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 3);
+  frame = lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 3);
   g_assert_cmpuint (lab_frame_get_message_index (frame), !=,
-                    lab_frame_get_message_index (nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0)));
+                    lab_frame_get_message_index (lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0)));
   g_assert_cmpuint (lab_frame_get_length_encoding (frame), ==, LAB_FRAME_LENGTH_16_BIT);
   g_assert_cmpuint (lab_frame_get_payload_length (frame), ==, 300);
   assert_masked_by_raw_client (frame, medium);
   text = lab_frame_dup_payload_text (frame);
   g_assert_cmpstr (text, ==, medium);
 
-  frame = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 4);
+  frame = lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 4);
   g_assert_cmpstr (lab_frame_get_opcode_name (frame), ==, "ping");
   assert_masked_by_raw_client (frame, "hi");
 
-  frame = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 5);
+  frame = lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 5);
   g_assert_true (lab_frame_get_close (frame, &code, &reason));
   g_assert_cmpuint (code, ==, 4001);
   g_assert_cmpstr (reason, ==, "done");
@@ -246,7 +154,7 @@ test_frames_match_raw_client (Fixture       *fixture,
   g_assert_null (strchr (json, '\n'));
 
   /* The server's answers: never masked; the pong carries the ping's payload. */
-  wait_frames (frames, 6 + 1);
+  lab_test_wait_frames (frames, 6 + 1);
   {
     guint n = g_list_model_get_n_items (frames);
     gboolean seen_pong = FALSE;
@@ -269,8 +177,8 @@ test_frames_match_raw_client (Fixture       *fixture,
 
     if (!seen_pong)
       {
-        wait_frames (frames, g_list_model_get_n_items (frames) + 1);
-        g_assert_cmpuint (count_direction (frames, LAB_FRAME_SERVER_TO_CLIENT), >, 0);
+        lab_test_wait_frames (frames, g_list_model_get_n_items (frames) + 1);
+        g_assert_cmpuint (lab_test_count_direction (frames, LAB_FRAME_SERVER_TO_CLIENT), >, 0);
       }
   }
 }
@@ -307,14 +215,14 @@ test_frame_64_bit_length (Fixture       *fixture,
   LabFrame *frame;
 
   raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  peer = peer_at (fixture->server, 0);
+  peer = lab_test_peer_at (fixture->server, 0);
   lab_peer_set_capture (peer, TRUE);
   frames = lab_peer_get_frames (peer);
 
   lab_test_raw_send_frame (raw, OP_TEXT, TRUE, big, size);
-  wait_incoming (frames, 1);
+  lab_test_wait_incoming (frames, 1);
 
-  frame = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0);
+  frame = lab_test_nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0);
   g_assert_cmpuint (lab_frame_get_length_encoding (frame), ==, LAB_FRAME_LENGTH_64_BIT);
   g_assert_cmpuint (lab_frame_get_length_bits (frame), ==, 64);
   g_assert_cmpuint (lab_frame_get_payload_length (frame), ==, size);
@@ -374,7 +282,7 @@ test_ring_holds_its_bound (Fixture       *fixture,
 
   lab_server_set_capture_all (fixture->server, TRUE);
   raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  peer = peer_at (fixture->server, 0);
+  peer = lab_test_peer_at (fixture->server, 0);
   lab_peer_set_capture (peer, TRUE);
   frames = lab_peer_get_frames (peer);
 
@@ -401,7 +309,7 @@ test_capture_off_makes_no_frames (Fixture       *fixture,
   read_until_text (raw);
 
   g_assert_cmpuint (_lab_frame_get_n_created (), ==, before);
-  g_assert_null (lab_peer_get_frames (peer_at (fixture->server, 0)));
+  g_assert_null (lab_peer_get_frames (lab_test_peer_at (fixture->server, 0)));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lab_server_get_frames (fixture->server))),
                     ==, 0);
 }
@@ -419,10 +327,10 @@ test_json_lines_export (Fixture       *fixture,
   guint n;
 
   raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  lab_peer_set_capture (peer_at (fixture->server, 0), TRUE);
-  frames = lab_peer_get_frames (peer_at (fixture->server, 0));
+  lab_peer_set_capture (lab_test_peer_at (fixture->server, 0), TRUE);
+  frames = lab_peer_get_frames (lab_test_peer_at (fixture->server, 0));
   lab_test_raw_send_frame (raw, OP_TEXT, TRUE, "{\"action\":\"plus\"}", 17);
-  wait_frames (frames, 2);
+  lab_test_wait_frames (frames, 2);
 
   n = g_list_model_get_n_items (frames);
   g_assert_true (lab_frames_write_json_lines (frames, out, NULL, &error));
@@ -445,181 +353,6 @@ test_json_lines_export (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "\"direction\":\"client-to-server\""));
 }
 
-/* A peer that never answers pings is closed with 1011 by the time its ping
- * interval and pong timeout (the same interval) have passed. */
-static void
-test_silent_peer_closed_1011 (Fixture       *fixture,
-                              gconstpointer  data)
-{
-  g_autoptr(SoupWebsocketConnection) watcher = NULL;
-  g_autoptr(GSocket) raw = NULL;
-  guint8 reply[2] = { 1011 >> 8, 1011 & 0xff };
-  gint64 start;
-  gboolean closed = FALSE;
-  guint pings = 0;
-
-  lab_server_set_ping_interval (fixture->server, 1);
-  watcher = lab_test_fixture_connect (fixture, "/counter");
-  lab_test_receive_until (watcher, "{\"type\":\"users\",\"count\":1}");
-
-  raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
-  start = g_get_monotonic_time ();
-  lab_test_receive_until (watcher, "{\"type\":\"users\",\"count\":2}");
-
-  while (!closed)
-    {
-      g_autoptr(GBytes) payload = NULL;
-      guint8 opcode;
-
-      g_assert_true (lab_test_raw_read_frame (raw, &opcode, &payload));
-      if (opcode == OP_PING)
-        pings++;
-      if (opcode == OP_CLOSE)
-        {
-          const guint8 *bytes = g_bytes_get_data (payload, NULL);
-
-          g_assert_cmpuint (g_bytes_get_size (payload), >=, 2);
-          g_assert_cmpuint ((bytes[0] << 8) | bytes[1], ==, 1011);
-          g_assert_cmpmem (bytes + 2, g_bytes_get_size (payload) - 2, "No pong within 1 s", 18);
-          closed = TRUE;
-        }
-    }
-
-  g_assert_cmpuint (pings, ==, 1);
-  /* Interval + timeout is 2 s; the rest is room for a busy machine's scheduler. */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
-
-  lab_test_raw_send_frame (raw, OP_CLOSE, TRUE, reply, sizeof reply);
-  lab_test_receive_until (watcher, "{\"type\":\"users\",\"count\":1}");
-  g_assert_true (lab_peer_is_open (peer_at (fixture->server, 0)));
-
-  lab_test_close_and_wait (watcher);
-}
-
-static gboolean
-has_rtt (gpointer data)
-{
-  return lab_peer_get_pong_rtt (data) >= 0;
-}
-
-static void
-test_rtt_of_libsoup_client (Fixture       *fixture,
-                            gconstpointer  data)
-{
-  g_autoptr(SoupWebsocketConnection) client = NULL;
-  LabPeer *peer;
-  GListModel *frames;
-  LabFrame *ping;
-  LabFrame *pong;
-  g_autofree char *ping_text = NULL;
-  g_autofree char *pong_text = NULL;
-
-  lab_server_set_ping_interval (fixture->server, 0);
-  client = lab_test_fixture_connect (fixture, "/counter");
-  lab_test_receive_until (client, "{\"type\":\"state\",\"value\":0}");
-  peer = peer_at (fixture->server, 0);
-  lab_peer_set_capture (peer, TRUE);
-  frames = lab_peer_get_frames (peer);
-  g_assert_cmpint (lab_peer_get_pong_rtt (peer), ==, -1);
-
-  /* Ping Now, between whatever libsoup writes */
-  g_assert_true (lab_peer_ping_now (peer));
-  g_assert_true (lab_test_wait_until (has_rtt, peer, LAB_TEST_TIMEOUT_MS));
-  g_assert_true (lab_peer_is_open (peer));
-  wait_incoming (frames, 1);
-
-  pong = nth_frame (frames, LAB_FRAME_CLIENT_TO_SERVER, 0);
-  g_assert_cmpstr (lab_frame_get_opcode_name (pong), ==, "pong");
-  g_assert_true (lab_frame_get_masked (pong));
-  pong_text = lab_frame_dup_payload_text (pong);
-  g_assert_cmpstr (pong_text, ==, "lab-ping 1");
-  for (guint i = 0;; i++)
-    {
-      ping = nth_frame (frames, LAB_FRAME_SERVER_TO_CLIENT, i);
-      if (lab_frame_get_opcode (ping) == OP_PING)
-        break;
-    }
-  ping_text = lab_frame_dup_payload_text (ping);
-  g_assert_cmpstr (ping_text, ==, "lab-ping 1");
-
-  /* And every interval once it is set; the counter keeps working meanwhile. */
-  lab_server_set_ping_interval (fixture->server, 1);
-  lab_test_click (client, LAB_ACTION_PLUS, 1);
-  lab_test_run_for (2500);
-  g_assert_true (lab_peer_is_open (peer));
-  g_assert_cmpuint (count_direction (frames, LAB_FRAME_CLIENT_TO_SERVER), >=, 3);
-
-  lab_test_close_and_wait (client);
-}
-
-/* Pings go between libsoup's frames, never inside one, also while a slow
- * reader leaves libsoup half-way through a frame: the stream stays whole. */
-static void
-test_pings_never_split_frames (Fixture       *fixture,
-                               gconstpointer  data)
-{
-  g_autoptr(SoupWebsocketConnection) clicker = NULL;
-  g_autoptr(GSocket) slow = NULL;
-  g_autofree char *last_state = lab_protocol_format_state (1500);
-  const char *plus = "{\"action\":\"plus\"}";
-  LabPeer *slow_peer;
-  guint pings_sent = 0;
-  guint pings_read = 0;
-  guint64 next_ping = 1;
-  gboolean seen_last = FALSE;
-
-  lab_server_set_ping_interval (fixture->server, 0);
-  lab_server_set_stall_timeout (fixture->server, 3600 * 1000);
-  clicker = lab_test_fixture_connect (fixture, "/");
-  lab_test_receive_until (clicker, "{\"type\":\"state\",\"value\":0}");
-  /* A small receive buffer makes libsoup's writes stop part-way through frames. */
-  slow = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 4096);
-  slow_peer = peer_at (fixture->server, 1);
-  lab_test_receive_until (clicker, "{\"type\":\"users\",\"count\":2}");
-
-  for (guint i = 1; i <= 1500; i++)
-    {
-      g_autofree char *expected = lab_protocol_format_state (i);
-
-      soup_websocket_connection_send_text (clicker, plus);
-      lab_test_assert_receive (clicker, expected);
-      if (i % 50 == 0 && lab_peer_ping_now (slow_peer))
-        pings_sent++;
-    }
-
-  g_socket_set_option (slow, SOL_SOCKET, SO_RCVBUF, 256 * 1024, NULL);
-  for (;;)
-    {
-      g_autoptr(GBytes) payload = NULL;
-      g_autofree char *text = NULL;
-      guint8 opcode;
-
-      g_assert_true (lab_test_raw_read_frame (slow, &opcode, &payload));
-      text = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
-
-      if (opcode == OP_PING)
-        {
-          g_autofree char *expected = g_strdup_printf ("lab-ping %" G_GUINT64_FORMAT, next_ping++);
-
-          g_assert_cmpstr (text, ==, expected);
-          pings_read++;
-          if (seen_last && pings_read == pings_sent)
-            break;
-          continue;
-        }
-
-      g_assert_cmpuint (opcode, ==, OP_TEXT);
-      g_assert_true (g_str_has_prefix (text, "{\"type\":"));
-      g_assert_true (g_str_has_suffix (text, "}"));
-      seen_last = g_str_equal (text, last_state);
-      if (seen_last && pings_read == pings_sent)
-        break;
-    }
-
-  g_assert_cmpuint (pings_sent, >, 0);
-  lab_test_close_and_wait (clicker);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -634,9 +367,6 @@ main (int   argc,
   ADD ("/inspector/frames/ring-holds-its-bound", test_ring_holds_its_bound);
   ADD ("/inspector/frames/capture-off-makes-no-frames", test_capture_off_makes_no_frames);
   ADD ("/inspector/frames/json-lines", test_json_lines_export);
-  ADD ("/inspector/keepalive/silent-peer-closed-1011", test_silent_peer_closed_1011);
-  ADD ("/inspector/keepalive/rtt-of-libsoup-client", test_rtt_of_libsoup_client);
-  ADD ("/inspector/keepalive/pings-never-split-frames", test_pings_never_split_frames);
 
 #undef ADD
 

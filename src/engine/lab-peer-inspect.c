@@ -8,9 +8,10 @@
 
 #include "lab-peer-struct.h"
 
-/* What a peer shows an Inspector: its opening handshake and its frames; and
- * its keepalive: a ping every interval, and a close with 1011 if the previous
- * one is still unanswered then (libsoup 3.2 has no pong timeout). */
+/* What a peer shows an Inspector: its opening handshake and its frames; its
+ * keepalive: a ping every interval, and a close with 1011 if the previous one
+ * is still unanswered then (libsoup 3.2 has no pong timeout); and its close:
+ * with a code a person chose, and how the closing handshake went. */
 
 #define OPCODE_PING 0x9
 
@@ -287,4 +288,12 @@ lab_peer_get_pong_rtt (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), -1);
   return self->pong_rtt;
+}
+
+/* What happened when the connection ended without a close frame, if it did. */
+const char *
+_lab_peer_get_close_failure (LabPeer *self)
+{
+  g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+  return self->close.failure;
 }

@@ -65,6 +65,7 @@ void      _lab_peer_set_ping_interval (LabPeer            *self,
 void      _lab_peer_stop_keepalive    (LabPeer            *self);
 void      _lab_peer_watch_connection  (LabPeer            *self);
 void      _lab_peer_record_closed     (LabPeer            *self);
+const char *_lab_peer_get_close_failure (LabPeer          *self);
 void      _lab_peer_notify_pong_rtt   (LabPeer            *self);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,

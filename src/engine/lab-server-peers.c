@@ -88,9 +88,15 @@ peer_closed_cb (LabServer *self,
 {
   LabEvent *event;
   guint position;
+  gushort code;
 
-  event = _lab_peer_new_event (peer, LAB_EVENT_LEAVE, lab_peer_get_close_reason (peer));
-  lab_event_set_code (event, lab_peer_get_close_code (peer));
+  /* With no close frame from the client: 1006, and what happened instead. */
+  code = lab_peer_get_close_code_received (peer);
+  event = _lab_peer_new_event (peer, LAB_EVENT_LEAVE,
+                               code == SOUP_WEBSOCKET_CLOSE_ABNORMAL
+                                 ? _lab_peer_get_close_failure (peer)
+                                 : lab_peer_get_close_reason (peer));
+  lab_event_set_code (event, code);
   _lab_server_log_event (self, event);
 
   lab_time_room_leave (self->time_room, peer);
