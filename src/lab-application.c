@@ -89,6 +89,7 @@ read_server_config (LabApplication *self)
   config->tls = g_settings_get_boolean (self->settings, "tls-enabled");
   config->certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
   config->key_file = g_settings_get_string (self->settings, "tls-key-file");
+  config->ping_interval = g_settings_get_uint (self->settings, "ping-interval");
 
   lab_options_apply_to_config (&self->options, config);
 
@@ -129,6 +130,8 @@ server_setting_changed_cb (LabApplication *self,
    * picks another in Preferences. */
   if (g_str_equal (key, "port"))
     self->options.port = -1;
+  if (g_str_equal (key, "ping-interval"))
+    self->options.ping_interval = -1;
 
   g_clear_handle_id (&self->apply_source, g_source_remove);
   self->apply_source = g_timeout_add (APPLY_SETTINGS_DELAY_MS, apply_settings_cb, self);
@@ -297,6 +300,7 @@ lab_application_startup (GApplication *app)
   };
   static const char * const server_keys[] = {
     "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",
+    "ping-interval",
   };
   g_autoptr(LabServerConfig) config = NULL;
   g_autoptr(LabServer) server = NULL;

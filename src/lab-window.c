@@ -374,6 +374,13 @@ open_counter_page_action (GtkWidget  *widget,
 }
 
 /* Once the window has what it shows. */
+/* The client pings its server as often as the server pings its own clients. */
+static void
+server_ping_interval_cb (LabWindow *self)
+{
+  lab_client_set_keepalive_interval (self->client, lab_server_get_ping_interval (get_server (self)));
+}
+
 static void
 attach (LabWindow *self)
 {
@@ -390,6 +397,9 @@ attach (LabWindow *self)
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
 
   lab_client_set_trust_store (self->client, self->trust_store);
+  server_ping_interval_cb (self);
+  g_signal_connect_object (get_server (self), "notify::ping-interval",
+                           G_CALLBACK (server_ping_interval_cb), self, G_CONNECT_SWAPPED);
   lab_server_pane_set_supervisor (self->server_pane, self->supervisor);
   lab_client_pane_set_client (self->client_pane, self->client);
 

@@ -83,6 +83,19 @@ gboolean                 lab_test_raw_read_frame     (GSocket                  *
                                                       guint8                   *opcode,
                                                       GBytes                  **payload);
 
+/* A server's peers and the frames they captured */
+LabPeer                 *lab_test_peer_at            (LabServer                *server,
+                                                      guint                     position);
+void                     lab_test_wait_frames        (GListModel               *frames,
+                                                      guint                     n);
+LabFrame                *lab_test_nth_frame          (GListModel               *frames,
+                                                      LabFrameDirection         direction,
+                                                      guint                     nth);
+guint                    lab_test_count_direction    (GListModel               *frames,
+                                                      LabFrameDirection         direction);
+void                     lab_test_wait_incoming      (GListModel               *frames,
+                                                      guint                     n);
+
 /* A child process (the headless server, a Python peer) whose output lines,
  * standard error merged in, are collected as they come. */
 typedef struct _LabTestProcess LabTestProcess;

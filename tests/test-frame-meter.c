@@ -185,6 +185,63 @@ test_drops_single_frame_over_limit (void)
   g_assert_cmpmem (out->data, out->len, expected->data, expected->len);
 }
 
+typedef struct
+{
+  guint   frames;
+  guint   header_sizes;
+  guint64 kept;
+  guint8  last_payload_first;
+} Captured;
+
+static void
+count_capture_cb (const guint8 *header,
+                  guint         header_size,
+                  const guint8 *payload,
+                  gsize         payload_kept,
+                  gpointer      user_data)
+{
+  Captured *captured = user_data;
+
+  captured->frames++;
+  captured->header_sizes += header_size;
+  captured->kept += payload_kept;
+  if (payload_kept > 0)
+    captured->last_payload_first = payload[0];
+}
+
+/* Whatever the split, each frame is reported once, whole, also one that is
+ * dropped for going over the limit; payloads are kept up to the bound. */
+static void
+test_captures_whole_frames (void)
+{
+  static const gsize pieces[] = { 1, 2, 3, 7, 64, 100000 };
+  g_autoptr(GByteArray) stream = g_byte_array_new ();
+
+  append_frame (stream, OP_TEXT, TRUE, TRUE, 10);         /* 2 + 4 + 10 */
+  append_frame (stream, OP_PING, TRUE, TRUE, 0);          /* 2 + 4 */
+  append_frame (stream, OP_TEXT, TRUE, TRUE, 300);        /* 4 + 4 + 300 */
+  append_frame (stream, OP_TEXT, TRUE, TRUE, 70000);      /* 10 + 4 + 4096 kept, dropped */
+  append_frame (stream, OP_CLOSE, TRUE, TRUE, 2);         /* 2 + 4 + 2 */
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      LabFrameMeter meter;
+      Captured captured = { 0 };
+      g_autoptr(GByteArray) out = NULL;
+
+      lab_frame_meter_init (&meter, 4096);
+      lab_frame_meter_set_capture (&meter, count_capture_cb, &captured);
+      out = filter_in_pieces (&meter, stream, pieces[i]);
+
+      g_assert_cmpuint (captured.frames, ==, 5);
+      g_assert_cmpuint (captured.header_sizes, ==, 6 + 6 + 8 + 14 + 6);
+      g_assert_cmpuint (captured.kept, ==, 10 + 300 + LAB_FRAME_METER_CAPTURE_MAX + 2);
+      /* As on the wire: the helper writes the payload unmasked. */
+      g_assert_cmpuint (captured.last_payload_first, ==, 'a');
+      lab_frame_meter_clear (&meter);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,6 +252,7 @@ main (int   argc,
   g_test_add_func ("/frame-meter/passes-messages-within-limit", test_passes_messages_within_limit);
   g_test_add_func ("/frame-meter/drops-fragments-over-limit", test_drops_fragments_over_limit);
   g_test_add_func ("/frame-meter/drops-single-frame-over-limit", test_drops_single_frame_over_limit);
+  g_test_add_func ("/frame-meter/captures-whole-frames", test_captures_whole_frames);
 
   return g_test_run ();
 }

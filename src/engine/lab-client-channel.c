@@ -7,8 +7,9 @@
 
 #include "lab-backoff.h"
 #include "lab-client-attempt.h"
-#include "lab-client-channel.h"
+#include "lab-client-channel-private.h"
 #include "lab-close-code.h"
+#include "lab-types.h"
 #include "lab-url.h"
 
 /* One WebSocket connection of a client, kept up: a connect attempt, and after
@@ -19,37 +20,11 @@
 
 /* A handshake stuck this long will not finish: better to fail and try again. */
 #define HANDSHAKE_TIMEOUT_S 10
-/* A ping this often, and a server silent for this many intervals is gone: a
- * phone leaving the Wi-Fi never closes its connections (libsoup 3.2 has no
- * pong timeout of its own). */
-#define KEEPALIVE_DEFAULT_S 15
-#define SILENT_INTERVALS 3
-
-struct _LabClientChannel
-{
-  GObject                  parent_instance;
-
-  char                    *name;         /* for logs */
-  char                    *url;
-  SoupSession             *session;
-  LabTrustStore           *trust_store;
-  guint                    keepalive_interval;
-
-  GCancellable            *cancellable;  /* the connect attempt in flight, if any */
-  SoupWebsocketConnection *connection;   /* open */
-  GError                  *failure;      /* what ::error said about @connection */
-  gint64                   last_heard;   /* monotonic time of the last message or pong */
-  guint                    watchdog_source;
-
-  /* Waiting to try again */
-  guint                    failures;     /* since a connection last worked */
-  gint64                   retry_at;     /* monotonic time of the next try */
-  guint                    retry_source;
-  guint                    retry_in;
-  guint                    retry_in_source;
-
-  guint                    got_message : 1;
-};
+/* A ping every interval, and a server silent for the interval and as long
+ * again for its pong is gone: a phone leaving the Wi-Fi never closes its
+ * connections (libsoup 3.2 has no pong timeout of its own). */
+#define KEEPALIVE_DEFAULT_S LAB_PING_INTERVAL_DEFAULT
+#define SILENT_INTERVALS 2
 
 enum {
   PROP_0,
@@ -63,6 +38,7 @@ enum {
   MESSAGE,
   FAILED,
   REFUSED_CERTIFICATE,
+  CLOSE_ANSWERED,
   N_SIGNALS
 };
 
@@ -226,6 +202,8 @@ connection_closed_cb (LabClientChannel        *self,
   gushort code = soup_websocket_connection_get_close_code (connection);
   g_autofree char *why = lab_close_code_describe_end (code, self->failure);
 
+  _lab_client_channel_record_end (self, connection);
+
   drop_connection (self);
   fail (self, why, TRUE);
 }
@@ -243,13 +221,20 @@ watchdog_cb (gpointer user_data)
 {
   LabClientChannel *self = user_data;
   gint64 silent = g_get_monotonic_time () - self->last_heard;
+  g_autofree char *why = NULL;
 
   if (silent < (gint64) self->keepalive_interval * SILENT_INTERVALS * G_USEC_PER_SEC)
     return G_SOURCE_CONTINUE;
 
+  why = g_strdup_printf (_("No pong within %u s"), self->keepalive_interval);
+
   self->watchdog_source = 0;
+  /* python-websockets sends 1011 here, but libsoup 3.2 lets only a server
+   * send it: going away, saying which timer fired. */
+  lab_close_record_send (&self->close, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
+  soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
   drop_connection (self);
-  fail (self, _("The server stopped answering"), TRUE);
+  fail (self, why, TRUE);
 
   return G_SOURCE_REMOVE;
 }
@@ -269,6 +254,7 @@ opened (LabClientChannel        *self,
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "pong",
                            G_CALLBACK (connection_pong_cb), self, G_CONNECT_SWAPPED);
+  _lab_client_channel_watch_close (self, connection);
 
   if (self->keepalive_interval > 0)
     {
@@ -327,6 +313,7 @@ lab_client_channel_dispose (GObject *object)
   LabClientChannel *self = LAB_CLIENT_CHANNEL (object);
 
   lab_client_channel_stop (self);
+  _lab_client_channel_drop_closing (self);
 
   if (self->session != NULL)
     soup_session_abort (self->session);
@@ -343,6 +330,7 @@ lab_client_channel_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->url, g_free);
+  lab_close_record_clear (&self->close);
 
   G_OBJECT_CLASS (lab_client_channel_parent_class)->finalize (object);
 }
@@ -430,6 +418,15 @@ lab_client_channel_class_init (LabClientChannelClass *klass)
     g_signal_new ("refused-certificate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_TLS_CERTIFICATE, G_TYPE_TLS_CERTIFICATE_FLAGS, G_TYPE_STRING);
+
+  /**
+   * LabClientChannel::close-answered:
+   *
+   * A close the user asked for is over: the server answered, or not.
+   */
+  signals[CLOSE_ANSWERED] =
+    g_signal_new ("close-answered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -608,4 +605,6 @@ lab_client_channel_add_network_objects (LabClientChannel *self,
     g_ptr_array_add (objects, g_object_ref (self->session));
   if (self->connection != NULL)
     g_ptr_array_add (objects, g_object_ref (self->connection));
+  if (self->closing != NULL)
+    g_ptr_array_add (objects, g_object_ref (self->closing));
 }

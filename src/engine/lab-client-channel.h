@@ -28,6 +28,12 @@ gboolean          lab_client_channel_is_busy                (LabClientChannel *s
 guint             lab_client_channel_get_retry_in           (LabClientChannel *self);
 gboolean          lab_client_channel_send_text              (LabClientChannel *self,
                                                              const char       *text);
+gboolean          lab_client_channel_close                  (LabClientChannel *self,
+                                                             gushort           code,
+                                                             const char       *reason);
+char             *lab_client_channel_describe_close         (LabClientChannel *self);
+gushort           lab_client_channel_get_close_code_received (LabClientChannel *self);
+const char       *lab_client_channel_get_close_reason_received (LabClientChannel *self);
 void              lab_client_channel_add_network_objects    (LabClientChannel *self,
                                                              GPtrArray        *objects);
 

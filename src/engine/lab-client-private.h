@@ -56,12 +56,14 @@ enum {
 
 enum {
   SERVER_ERROR,
+  CLOSE_ANSWERED,
   N_SIGNALS
 };
 
 extern GParamSpec *_lab_client_properties[N_PROPS];
 extern guint _lab_client_signals[N_SIGNALS];
 
+void       _lab_client_close_answered_cb            (LabClient            *self);
 void       _lab_client_forget_server_state          (LabClient            *self);
 void       _lab_client_counter_message_cb           (LabClient            *self,
                                                      const char           *text);

@@ -366,6 +366,20 @@ lab_client_class_init (LabClientClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * LabClient::close-answered:
+   * @self: a #LabClient
+   *
+   * A close asked for with lab_client_close() is over: the counter server
+   * answered, or the connection ended; lab_client_describe_close() tells.
+   */
+  _lab_client_signals[CLOSE_ANSWERED] =
+    g_signal_new ("close-answered",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -380,6 +394,8 @@ lab_client_init (LabClient *self)
   self->counter = lab_client_channel_new ("counter", trust_store);
   g_signal_connect_object (self->counter, "connecting",
                            G_CALLBACK (counter_connecting_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->counter, "close-answered",
+                           G_CALLBACK (_lab_client_close_answered_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->counter, "opened",
                            G_CALLBACK (counter_opened_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->counter, "message",
@@ -573,23 +589,6 @@ lab_client_check_url (const char  *url,
   g_autoptr(GUri) uri = lab_url_parse_websocket (url, error);
 
   return uri != NULL;
-}
-
-/**
- * lab_client_set_keepalive_interval:
- * @seconds: how often to ping the server; 0 for never
- *
- * A server silent for three intervals counts as gone, and the client
- * reconnects. Applies to the next connections.
- */
-void
-lab_client_set_keepalive_interval (LabClient *self,
-                                   guint      seconds)
-{
-  g_return_if_fail (LAB_IS_CLIENT (self));
-
-  lab_client_channel_set_keepalive_interval (self->counter, seconds);
-  lab_client_channel_set_keepalive_interval (self->time, seconds);
 }
 
 /* For tests: objects whose finalization means the client's network work is

@@ -55,5 +55,12 @@ GTlsCertificate *lab_client_get_untrusted_certificate
                                            (LabClient            *self,
                                             GTlsCertificateFlags *errors,
                                             const char          **peer);
+gboolean        lab_client_close                 (LabClient     *self,
+                                                  gushort        code,
+                                                  const char    *reason,
+                                                  GError       **error);
+char           *lab_client_describe_close        (LabClient     *self);
+gushort         lab_client_get_close_code_received (LabClient   *self);
+const char     *lab_client_get_close_reason_received (LabClient *self);
 
 G_END_DECLS

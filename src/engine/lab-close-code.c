@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -170,4 +171,101 @@ lab_close_code_describe_connect_error (const GError *error,
     }
 
   return g_strdup_printf (_("Could not connect: %s"), error->message);
+}
+
+/**
+ * lab_close_code_check_sendable:
+ *
+ * Whether a person may close a connection with @code and @reason: normal
+ * closure, going away, policy violation, or an application's code 4000–4999,
+ * with a reason that fits a close frame.
+ */
+gboolean
+lab_close_code_check_sendable (gushort      code,
+                               const char  *reason,
+                               GError     **error)
+{
+  gboolean allowed = code == SOUP_WEBSOCKET_CLOSE_NORMAL ||
+                     code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY ||
+                     code == SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION ||
+                     (code >= 4000 && code <= 4999);
+
+  if (!allowed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Close with 1000, 1001, 1008 or an application code from 4000 to 4999, not %u"),
+                   code);
+      return FALSE;
+    }
+
+  if (reason != NULL && (strlen (reason) > LAB_CLOSE_REASON_MAX || !g_utf8_validate (reason, -1, NULL)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A close reason is UTF-8 text of at most %d bytes"), LAB_CLOSE_REASON_MAX);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+describe_code (gushort     code,
+               const char *reason)
+{
+  g_autofree char *label = lab_close_code_dup_label (code);
+
+  if (reason != NULL && reason[0] != '\0')
+    return g_strdup_printf ("%s, “%s”", label, reason);
+
+  return g_steal_pointer (&label);
+}
+
+/**
+ * lab_close_code_describe_exchange:
+ * @initiator: who sent the first close frame
+ * @local_name: this side, as the reader knows it ("the server")
+ * @remote_name: the other side ("the client")
+ * @sent_code: the code this side sent (0: none)
+ * @received_code: the code this side received (0: none)
+ * @abrupt_detail: (nullable): what happened when no close frame came
+ *
+ * Returns: (transfer full): who closed, with which code and reason, and what
+ *   the other side answered, each code with its RFC 6455 meaning
+ */
+char *
+lab_close_code_describe_exchange (LabCloseSide  initiator,
+                                  const char   *local_name,
+                                  const char   *remote_name,
+                                  gushort       sent_code,
+                                  const char   *sent_reason,
+                                  gushort       received_code,
+                                  const char   *received_reason,
+                                  const char   *abrupt_detail)
+{
+  g_autofree char *sent = sent_code != 0 ? describe_code (sent_code, sent_reason) : NULL;
+  g_autofree char *received = received_code != 0 ? describe_code (received_code, received_reason)
+                                                 : NULL;
+  g_autofree char *abnormal = lab_close_code_dup_label (SOUP_WEBSOCKET_CLOSE_ABNORMAL);
+  const char *detail = abrupt_detail != NULL ? abrupt_detail : _("the connection was lost");
+
+  switch (initiator)
+    {
+    case LAB_CLOSE_SIDE_LOCAL:
+      if (received != NULL)
+        /* Translators: "the server closed with 1000: normal closure; the client answered 1000: …" */
+        return g_strdup_printf (_("%s closed with %s; %s answered %s"),
+                                local_name, sent, remote_name, received);
+      return g_strdup_printf (_("%s closed with %s; no answer came (%s: %s)"),
+                              local_name, sent, abnormal, detail);
+
+    case LAB_CLOSE_SIDE_REMOTE:
+      if (sent != NULL)
+        return g_strdup_printf (_("%s closed with %s; %s answered %s"),
+                                remote_name, received, local_name, sent);
+      return g_strdup_printf (_("%s closed with %s"), remote_name, received);
+
+    case LAB_CLOSE_SIDE_NONE:
+    default:
+      return g_strdup_printf (_("%s, no close frame (%s)"), abnormal, detail);
+    }
 }

@@ -60,6 +60,15 @@ payload_length_of (const guint8 *header)
   return length;
 }
 
+static void
+capture_frame_end (LabFrameMeter *meter)
+{
+  if (meter->capture_func != NULL)
+    meter->capture_func (meter->header, meter->header_size,
+                         meter->capture_payload, meter->capture_have,
+                         meter->capture_data);
+}
+
 /* Decides, once a header is whole, whether its frame passes. */
 static void
 frame_header_complete (LabFrameMeter *meter)
@@ -70,6 +79,7 @@ frame_header_complete (LabFrameMeter *meter)
   meter->payload_left = payload;
   meter->in_payload = payload > 0;
   meter->dropping = FALSE;
+  meter->capture_have = 0;
 
   if (!is_data_frame (meter))
     return;
@@ -130,11 +140,24 @@ run (LabFrameMeter *meter,
                     memcpy (out + kept, meter->header, size);
                   kept += size;
                 }
+              /* The header stays in meter->header until the next one starts. */
+              if (!meter->in_payload)
+                capture_frame_end (meter);
             }
         }
       else
         {
           gsize n = MIN (meter->payload_left, length - pos);
+
+          /* Before the bytes move: @out may overlap @in. Dropped frames are
+           * captured too, as the peer sent them. */
+          if (meter->capture_payload != NULL && meter->capture_have < LAB_FRAME_METER_CAPTURE_MAX)
+            {
+              gsize keep = MIN (n, LAB_FRAME_METER_CAPTURE_MAX - meter->capture_have);
+
+              memcpy (meter->capture_payload + meter->capture_have, in + pos, keep);
+              meter->capture_have += keep;
+            }
 
           if (!meter->dropping)
             {
@@ -148,7 +171,10 @@ run (LabFrameMeter *meter,
           pos += n;
           meter->payload_left -= n;
           if (meter->payload_left == 0)
-            meter->in_payload = FALSE;
+            {
+              meter->in_payload = FALSE;
+              capture_frame_end (meter);
+            }
         }
     }
 
@@ -194,4 +220,36 @@ lab_frame_meter_filter (LabFrameMeter *meter,
   g_return_val_if_fail (out != NULL, 0);
 
   return run (meter, in, length, out);
+}
+
+/**
+ * lab_frame_meter_set_capture:
+ * @func: (nullable): called for each whole frame from now on, or %NULL to stop
+ *
+ * The buffer for captured payloads exists only while capture is on. A frame
+ * under way when capture starts is reported with the bytes seen since.
+ */
+void
+lab_frame_meter_set_capture (LabFrameMeter            *meter,
+                             LabFrameMeterCaptureFunc  func,
+                             gpointer                  user_data)
+{
+  g_return_if_fail (meter != NULL);
+
+  meter->capture_func = func;
+  meter->capture_data = user_data;
+  if (func != NULL && meter->capture_payload == NULL)
+    meter->capture_payload = g_malloc (LAB_FRAME_METER_CAPTURE_MAX);
+  else if (func == NULL)
+    g_clear_pointer (&meter->capture_payload, g_free);
+  meter->capture_have = 0;
+}
+
+/* Frees what capture holds. */
+void
+lab_frame_meter_clear (LabFrameMeter *meter)
+{
+  g_return_if_fail (meter != NULL);
+
+  lab_frame_meter_set_capture (meter, NULL, NULL);
 }

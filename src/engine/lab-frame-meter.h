@@ -12,6 +12,18 @@ G_BEGIN_DECLS
 /* 2 bytes, 8 of extended length, 4 of masking key. */
 #define LAB_FRAME_METER_MAX_HEADER 14
 
+/* Payload bytes kept per captured frame: enough for any message the server
+ * accepts (4 KiB) and any control frame; the true length is kept apart. */
+#define LAB_FRAME_METER_CAPTURE_MAX 4096
+
+/* Called once a frame has passed whole, with its header and the first
+ * LAB_FRAME_METER_CAPTURE_MAX bytes of its payload as they were on the wire. */
+typedef void (*LabFrameMeterCaptureFunc) (const guint8 *header,
+                                          guint         header_size,
+                                          const guint8 *payload,
+                                          gsize         payload_kept,
+                                          gpointer      user_data);
+
 typedef struct
 {
   guint8    header[LAB_FRAME_METER_MAX_HEADER];
@@ -26,6 +38,12 @@ typedef struct
   guint64   data_bytes;
   guint64   message_payload;
   guint64   message_limit;
+
+  /* Capture: all NULL while off, so a frame costs no allocation then. */
+  LabFrameMeterCaptureFunc capture_func;
+  gpointer                 capture_data;
+  guint8                  *capture_payload;
+  gsize                    capture_have;
 } LabFrameMeter;
 
 void  lab_frame_meter_init   (LabFrameMeter *meter,
@@ -37,5 +55,9 @@ gsize lab_frame_meter_filter (LabFrameMeter *meter,
                               const guint8  *in,
                               gsize          length,
                               guint8        *out);
+void  lab_frame_meter_set_capture (LabFrameMeter            *meter,
+                                   LabFrameMeterCaptureFunc  func,
+                                   gpointer                  user_data);
+void  lab_frame_meter_clear  (LabFrameMeter *meter);
 
 G_END_DECLS

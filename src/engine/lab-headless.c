@@ -11,6 +11,7 @@
 #include "lab-options.h"
 #include "lab-server-supervisor.h"
 #include "lab-tls.h"
+#include "lab-trace.h"
 
 /* `websocket-lab --headless`: the same server with no window and no display,
  * one line on standard output per event, until SIGINT or SIGTERM. */
@@ -114,6 +115,7 @@ lab_headless_main (int    argc,
   g_autoptr(LabServerConfig) config = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree GOptionEntry *entries = NULL;
+  g_autoptr(LabTrace) trace = NULL;
   LabOptions options;
   Headless headless = { 0 };
   guint sigint_source;
@@ -153,6 +155,8 @@ lab_headless_main (int    argc,
   lab_options_apply_to_config (&options, config);
   g_signal_connect (lab_server_get_event_log (server), "items-changed",
                     G_CALLBACK (print_events_cb), NULL);
+  if (options.trace)
+    trace = lab_trace_start (server);
 
   loop = g_main_loop_new (NULL, FALSE);
   headless.loop = loop;
@@ -170,6 +174,7 @@ lab_headless_main (int    argc,
   g_source_remove (sigint_source);
   g_source_remove (sigterm_source);
   g_signal_handlers_disconnect_by_func (lab_server_get_event_log (server), print_events_cb, NULL);
+  g_clear_pointer (&trace, lab_trace_stop);
   lab_options_clear (&options);
 
   return headless.status;

@@ -163,10 +163,21 @@ pollable_iface_init (GPollableInputStreamInterface *iface)
 }
 
 static void
+lab_metered_input_stream_finalize (GObject *object)
+{
+  LabMeteredInputStream *self = LAB_METERED_INPUT_STREAM (object);
+
+  lab_frame_meter_clear (&self->meter);
+
+  G_OBJECT_CLASS (lab_metered_input_stream_parent_class)->finalize (object);
+}
+
+static void
 lab_metered_input_stream_class_init (LabMeteredInputStreamClass *klass)
 {
   GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = lab_metered_input_stream_finalize;
   input_class->read_fn = lab_metered_input_stream_read;
 
   /**
@@ -211,4 +222,19 @@ lab_metered_input_stream_is_over_limit (LabMeteredInputStream *self)
   g_return_val_if_fail (LAB_IS_METERED_INPUT_STREAM (self), FALSE);
 
   return self->meter.over_limit;
+}
+
+/**
+ * lab_metered_input_stream_set_capture:
+ * @func: (nullable): called for each whole frame, from inside a
+ *   read; %NULL stops capture
+ */
+void
+lab_metered_input_stream_set_capture (LabMeteredInputStream   *self,
+                                     LabFrameMeterCaptureFunc  func,
+                                     gpointer                  user_data)
+{
+  g_return_if_fail (LAB_IS_METERED_INPUT_STREAM (self));
+
+  lab_frame_meter_set_capture (&self->meter, func, user_data);
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "lab-frame-meter.h"
+
 G_BEGIN_DECLS
 
 #define LAB_TYPE_METERED_INPUT_STREAM (lab_metered_input_stream_get_type ())
@@ -13,5 +15,8 @@ G_DECLARE_FINAL_TYPE (LabMeteredInputStream, lab_metered_input_stream,
 GInputStream *lab_metered_input_stream_new          (GInputStream          *base_stream,
                                                      guint64                message_limit);
 gboolean      lab_metered_input_stream_is_over_limit (LabMeteredInputStream *self);
+void           lab_metered_input_stream_set_capture (LabMeteredInputStream   *self,
+                                                    LabFrameMeterCaptureFunc  func,
+                                                    gpointer                  user_data);
 
 G_END_DECLS

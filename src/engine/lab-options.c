@@ -15,6 +15,7 @@ lab_options_init (LabOptions *options)
 
   memset (options, 0, sizeof *options);
   options->port = -1;
+  options->ping_interval = -1;
 }
 
 void
@@ -48,6 +49,11 @@ lab_options_dup_entries (LabOptions *options)
       N_("The PEM private key for --tls-cert"), N_("FILE") },
     { "classic-ports", 0, 0, G_OPTION_ARG_NONE, &options->classic_ports,
       N_("Also serve the tutorial's time server on 5678 and hello server on 8765"), NULL },
+    { "ping-interval", 0, 0, G_OPTION_ARG_INT, &options->ping_interval,
+      N_("Ping every connection every SECONDS and close it if no pong comes within as long (default 20; 0 turns pings off)"),
+      N_("SECONDS") },
+    { "trace", 0, 0, G_OPTION_ARG_NONE, &options->trace,
+      N_("With --headless: print each opening handshake and every frame, both ways"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -87,6 +93,22 @@ lab_options_validate (LabOptions  *options,
       return FALSE;
     }
 
+  if (options->ping_interval != -1 &&
+      (options->ping_interval < 0 || options->ping_interval > LAB_PING_INTERVAL_MAX))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The ping interval must be between 0 and %d seconds, not %d"),
+                   LAB_PING_INTERVAL_MAX, options->ping_interval);
+      return FALSE;
+    }
+
+  if (options->trace && !options->headless)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--trace needs --headless: the window will show frames in its Inspector"));
+      return FALSE;
+    }
+
   if (options->tls_key != NULL && options->tls_cert == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -112,6 +134,8 @@ lab_options_apply_to_config (LabOptions      *options,
 
   if (options->port != -1)
     config->port = options->port;
+  if (options->ping_interval != -1)
+    config->ping_interval = options->ping_interval;
   config->allow_lan = config->allow_lan || options->lan;
   config->classic_ports = config->classic_ports || options->classic_ports;
 

@@ -17,6 +17,8 @@ typedef struct
   char     *tls_key;
   gboolean  version;
   gboolean  headless;
+  int       ping_interval;  /* -1: not given */
+  gboolean  trace;
 } LabOptions;
 
 void          lab_options_init            (LabOptions   *options);

@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "lab-bounded-list.h"
 #include "lab-event.h"
 #include "lab-metered-output-stream.h"
 #include "lab-peer.h"
@@ -61,6 +62,15 @@ gboolean  _lab_peer_get_state_heard   (LabPeer            *self,
                                        gint64             *value);
 void      _lab_peer_set_state_heard   (LabPeer            *self,
                                        gint64              value);
+void      _lab_peer_set_capture_sink  (LabPeer            *self,
+                                       LabBoundedList     *sink);
+void      _lab_peer_set_ping_interval (LabPeer            *self,
+                                       guint               seconds);
+void      _lab_peer_stop_keepalive    (LabPeer            *self);
+void      _lab_peer_watch_connection  (LabPeer            *self);
+void      _lab_peer_record_closed     (LabPeer            *self);
+const char *_lab_peer_get_close_failure (LabPeer          *self);
+void      _lab_peer_notify_pong_rtt   (LabPeer            *self);
 LabEvent *_lab_peer_new_event         (LabPeer            *self,
                                        LabEventKind        kind,
                                        const char         *detail);

@@ -4,47 +4,17 @@
 #include "config.h"
 
 #include "lab-metered-io-stream.h"
-#include "lab-peer-outbox.h"
-#include "lab-peer-private.h"
+#include "lab-peer-struct.h"
 
 /* One server-side WebSocket connection. libsoup's connection sits on top of a
  * metered stream, so this object knows how many bytes wait in libsoup's queue,
  * keeps only the newest message of each kind while its reader is slow, closes
  * a reader that stays stuck, and caps whole incoming messages. */
 
-struct _LabPeer
-{
-  GObject                  parent_instance;
-
-  SoupWebsocketConnection *connection;
-  LabMeteredInputStream   *input;
-  LabMeteredOutputStream  *output;
-
-  guint                    id;
-  LabRoute                 route;
-  char                    *path;
-  char                    *remote_address;
-  char                    *origin;
-  GDateTime               *connected_since;
-  char                    *request_headers;
-  char                    *response_headers;
-
-  /* What waits to be sent while the reader is slow */
-  LabPeerOutbox            outbox;
-  guint                    over_limit_source;
-
-  guint                    closed : 1;
-  /* In the counter room: the users count it last heard, and whether it has
-   * yet to hear the state */
-  guint                    users_heard;
-  gint64                   state_heard;
-  guint                    has_state_heard : 1;
-  guint                    newcomer : 1;
-};
-
 enum {
   PROP_0,
   PROP_BACKED_UP,
+  PROP_PONG_RTT,
   N_PROPS
 };
 
@@ -66,6 +36,8 @@ lab_peer_dispose (GObject *object)
   LabPeer *self = LAB_PEER (object);
 
   lab_peer_outbox_clear (&self->outbox);
+  lab_peer_capture_clear (&self->capture);
+  _lab_peer_stop_keepalive (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   if (self->input != NULL)
@@ -91,6 +63,8 @@ lab_peer_finalize (GObject *object)
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->origin, g_free);
   g_clear_pointer (&self->connected_since, g_date_time_unref);
+  g_clear_object (&self->handshake);
+  lab_close_record_clear (&self->close);
   g_clear_pointer (&self->request_headers, g_free);
   g_clear_pointer (&self->response_headers, g_free);
 
@@ -111,6 +85,10 @@ lab_peer_get_property (GObject    *object,
       g_value_set_boolean (value, self->outbox.backed_up);
       break;
 
+    case PROP_PONG_RTT:
+      g_value_set_int (value, self->pong_rtt);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -129,6 +107,12 @@ lab_peer_class_init (LabPeerClass *klass)
     g_param_spec_boolean ("backed-up", NULL, NULL,
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The latest ping's round trip in milliseconds, -1 before the first pong. */
+  properties[PROP_PONG_RTT] =
+    g_param_spec_int ("pong-rtt", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -178,6 +162,7 @@ lab_peer_class_init (LabPeerClass *klass)
 static void
 lab_peer_init (LabPeer *self)
 {
+  self->pong_rtt = -1;
 }
 
 static void
@@ -240,29 +225,11 @@ connection_closed_cb (LabPeer                 *self,
 
   self->closed = TRUE;
   lab_peer_outbox_clear (&self->outbox);
+  _lab_peer_stop_keepalive (self);
+  _lab_peer_record_closed (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
   g_signal_emit (self, signals[CLOSED], 0);
-}
-
-static void
-append_header_cb (const char *name,
-                  const char *value,
-                  gpointer    user_data)
-{
-  g_string_append_printf (user_data, "%s: %s\n", name, value);
-}
-
-static char *
-format_headers (const char         *first_line,
-                SoupMessageHeaders *headers)
-{
-  GString *text = g_string_new (first_line);
-
-  g_string_append_c (text, '\n');
-  soup_message_headers_foreach (headers, append_header_cb, text);
-
-  return g_string_free (text, FALSE);
 }
 
 static char *
@@ -320,14 +287,17 @@ _lab_peer_new (guint              id,
 
   request_line = g_strdup_printf ("%s %s HTTP/1.1", soup_server_message_get_method (message),
                                   self->path);
-  self->request_headers = format_headers (request_line, request_headers);
-  self->response_headers = format_headers ("HTTP/1.1 101 Switching Protocols",
-                                           soup_server_message_get_response_headers (message));
+  self->handshake = lab_handshake_new (request_line, request_headers,
+                                       "HTTP/1.1 101 Switching Protocols",
+                                       soup_server_message_get_response_headers (message));
+  self->request_headers = lab_handshake_format_request (self->handshake);
+  self->response_headers = lab_handshake_format_response (self->handshake);
 
   stolen = soup_server_message_steal_connection (message);
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
   self->input = g_object_ref (LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (metered)));
   self->output = g_object_ref (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)));
+  lab_peer_capture_init (&self->capture, id, self->input, self->output);
 
   self->connection = soup_websocket_connection_new (metered, uri,
                                                     SOUP_WEBSOCKET_CONNECTION_SERVER,
@@ -341,6 +311,7 @@ _lab_peer_new (guint              id,
                            G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+  _lab_peer_watch_connection (self);
 
   return self;
 }
@@ -356,6 +327,7 @@ _lab_peer_close (LabPeer    *self,
     return;
 
   lab_peer_outbox_clear (&self->outbox);
+  lab_close_record_send (&self->close, code, reason);
   g_signal_emit (self, signals[CLOSING], 0, (guint) code, reason);
   soup_websocket_connection_close (self->connection, code, reason);
 }
@@ -560,6 +532,12 @@ LabMeteredOutputStream *
 _lab_peer_get_output (LabPeer *self)
 {
   return self->output;
+}
+
+void
+_lab_peer_notify_pong_rtt (LabPeer *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PONG_RTT]);
 }
 
 void

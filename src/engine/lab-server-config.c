@@ -18,6 +18,7 @@ lab_server_config_new (void)
   LabServerConfig *config = g_new0 (LabServerConfig, 1);
 
   config->port = LAB_DEFAULT_PORT;
+  config->ping_interval = LAB_PING_INTERVAL_DEFAULT;
 
   return config;
 }

@@ -14,6 +14,7 @@ typedef struct
   gboolean  tls;
   char     *certificate_file;  /* for TLS; it may hold the key too */
   char     *key_file;          /* NULL or "": the key is in the certificate file */
+  guint     ping_interval;     /* seconds; 0: no keepalive pings */
 } LabServerConfig;
 
 #define LAB_TYPE_SERVER_CONFIG (lab_server_config_get_type ())

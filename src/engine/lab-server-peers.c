@@ -88,9 +88,15 @@ peer_closed_cb (LabServer *self,
 {
   LabEvent *event;
   guint position;
+  gushort code;
 
-  event = _lab_peer_new_event (peer, LAB_EVENT_LEAVE, lab_peer_get_close_reason (peer));
-  lab_event_set_code (event, lab_peer_get_close_code (peer));
+  /* With no close frame from the client: 1006, and what happened instead. */
+  code = lab_peer_get_close_code_received (peer);
+  event = _lab_peer_new_event (peer, LAB_EVENT_LEAVE,
+                               code == SOUP_WEBSOCKET_CLOSE_ABNORMAL
+                                 ? _lab_peer_get_close_failure (peer)
+                                 : lab_peer_get_close_reason (peer));
+  lab_event_set_code (event, code);
   _lab_server_log_event (self, event);
 
   lab_time_room_leave (self->time_room, peer);
@@ -113,6 +119,10 @@ upgrade_written_cb (SoupServerMessage *message,
   g_autoptr(LabPeer) peer = NULL;
 
   peer = _lab_peer_new (++self->next_peer_id, upgrade->route, message, self->stall_timeout_ms);
+  /* Before anything is sent to it, so the trace misses no frame. */
+  if (self->capture_all)
+    _lab_peer_set_capture_sink (peer, self->frames);
+  _lab_peer_set_ping_interval (peer, self->ping_interval);
 
   g_signal_connect_object (peer, "message", G_CALLBACK (peer_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (peer, "closing", G_CALLBACK (peer_closing_cb), self, G_CONNECT_SWAPPED);

@@ -62,13 +62,18 @@ struct _LabServer
   /* Not owned: every socket accepted and not yet finalized (weak references). */
   GHashTable      *sockets;
 
+  /* Every connection's frames, while capture-all is on (the trace) */
+  LabBoundedList  *frames;
+
   guint            stall_timeout_ms;
+  guint            ping_interval;
   guint            port;
   guint            bound_port;
   guint            next_peer_id;
 
   guint            allow_lan : 1;
   guint            classic_ports : 1;
+  guint            capture_all : 1;
 };
 
 void     _lab_server_log_event                 (LabServer         *self,

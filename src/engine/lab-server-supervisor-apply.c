@@ -93,6 +93,9 @@ apply_with (GTask           *task,
   Snapshot snapshot;
   gboolean port_changed;
 
+  /* Takes effect on every connection without a restart. */
+  lab_server_set_ping_interval (self->server, request->config->ping_interval);
+
   if (is_serving (self, request->config, certificate))
     {
       g_task_return_boolean (task, TRUE);

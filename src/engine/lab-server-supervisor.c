@@ -182,6 +182,7 @@ _lab_server_supervisor_configure (LabServerSupervisor   *self,
   lab_server_set_allow_lan (self->server, config->allow_lan);
   lab_server_set_classic_ports (self->server, config->classic_ports);
   lab_server_set_tls_certificate (self->server, certificate);
+  lab_server_set_ping_interval (self->server, config->ping_interval);
 }
 
 /* After a start by hand: the server runs, or :problem says why not. */

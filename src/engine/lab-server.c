@@ -23,10 +23,12 @@ enum {
   PROP_0,
   PROP_ALLOW_LAN,
   PROP_BOUND_PORT,
+  PROP_CAPTURE_ALL,
   PROP_CLASSIC_PORTS,
   PROP_COUNTER,
   PROP_EVENT_LOG,
   PROP_PEERS,
+  PROP_PING_INTERVAL,
   PROP_PORT,
   PROP_RUNNING,
   PROP_STALL_TIMEOUT,
@@ -76,6 +78,7 @@ lab_server_dispose (GObject *object)
   g_clear_object (&self->endpoints);
   g_clear_object (&self->counter);
   g_clear_object (&self->event_log);
+  g_clear_object (&self->frames);
   g_clear_object (&self->tls_certificate);
 
   /* Sockets that outlive the server (a peer someone still holds) must not
@@ -109,6 +112,14 @@ lab_server_get_property (GObject    *object,
     {
     case PROP_ALLOW_LAN:
       g_value_set_boolean (value, self->allow_lan);
+      break;
+
+    case PROP_CAPTURE_ALL:
+      g_value_set_boolean (value, self->capture_all);
+      break;
+
+    case PROP_PING_INTERVAL:
+      g_value_set_uint (value, self->ping_interval);
       break;
 
     case PROP_BOUND_PORT:
@@ -168,6 +179,14 @@ lab_server_set_property (GObject      *object,
     {
     case PROP_ALLOW_LAN:
       lab_server_set_allow_lan (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_CAPTURE_ALL:
+      lab_server_set_capture_all (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_PING_INTERVAL:
+      lab_server_set_ping_interval (self, g_value_get_uint (value));
       break;
 
     case PROP_CLASSIC_PORTS:
@@ -248,6 +267,18 @@ lab_server_class_init (LabServerClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Every connection's frames go to lab_server_get_frames(). */
+  properties[PROP_CAPTURE_ALL] =
+    g_param_spec_boolean ("capture-all", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Seconds between pings to each connection, and to wait for its pong; 0: off. */
+  properties[PROP_PING_INTERVAL] =
+    g_param_spec_uint ("ping-interval", NULL, NULL,
+                       0, LAB_PING_INTERVAL_MAX, LAB_PING_INTERVAL_DEFAULT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_STALL_TIMEOUT] =
     g_param_spec_uint ("stall-timeout", NULL, NULL,
                        1, G_MAXUINT, LAB_PEER_DEFAULT_STALL_TIMEOUT_MS,
@@ -284,6 +315,9 @@ lab_server_init (LabServer *self)
   self->sockets = g_hash_table_new (NULL, NULL);
   self->port = LAB_DEFAULT_PORT;
   self->stall_timeout_ms = LAB_PEER_DEFAULT_STALL_TIMEOUT_MS;
+  self->ping_interval = LAB_PING_INTERVAL_DEFAULT;
+  self->frames = lab_bounded_list_new (LAB_TYPE_FRAME, LAB_SERVER_CAPTURE_FRAMES,
+                                      LAB_BOUNDED_LIST_OLDEST_FIRST);
 }
 
 LabServer *

@@ -7,6 +7,7 @@
 #include "lab-endpoint.h"
 #include "lab-bounded-list.h"
 #include "lab-event.h"
+#include "lab-frame.h"
 #include "lab-types.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,10 @@ G_BEGIN_DECLS
 #define LAB_DEFAULT_PORT 6789
 #define LAB_CLASSIC_TIME_PORT 5678
 #define LAB_CLASSIC_HELLO_PORT 8765
+
+/* Frames the server keeps while it captures every connection: the memory
+ * stays bounded however many clients talk. */
+#define LAB_SERVER_CAPTURE_FRAMES 10000
 
 #define LAB_SERVER_ERROR (lab_server_error_quark ())
 
@@ -66,5 +71,12 @@ void             lab_server_set_time_interval_max (LabServer            *self,
 guint            lab_server_get_stall_timeout     (LabServer            *self);
 void             lab_server_set_stall_timeout     (LabServer            *self,
                                                    guint                 milliseconds);
+gboolean         lab_server_get_capture_all       (LabServer            *self);
+void             lab_server_set_capture_all       (LabServer            *self,
+                                                   gboolean              capture_all);
+LabBoundedList  *lab_server_get_frames            (LabServer            *self);
+guint            lab_server_get_ping_interval     (LabServer            *self);
+void             lab_server_set_ping_interval     (LabServer            *self,
+                                                   guint                 seconds);
 
 G_END_DECLS

@@ -11,6 +11,12 @@ typedef struct _LabEvent         LabEvent;
 typedef struct _LabPeer          LabPeer;
 typedef struct _LabServer        LabServer;
 
+/* Seconds between keepalive pings, also the time a pong may take (as
+ * python-websockets does by default), for the server and the client; an hour
+ * at most. */
+#define LAB_PING_INTERVAL_DEFAULT 20
+#define LAB_PING_INTERVAL_MAX 3600
+
 /* Where a WebSocket request is routed; also names the endpoint in logs and views. */
 typedef enum
 {

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lab-close-record.h"
+#include "lab-handshake.h"
+#include "lab-metered-input-stream.h"
+#include "lab-peer-capture.h"
+#include "lab-peer-outbox.h"
+#include "lab-peer-private.h"
+
+G_BEGIN_DECLS
+
+/* LabPeer's instance, shared by its files: lab-peer.c (the connection, its
+ * messages and its end) and lab-peer-inspect.c (handshake, capture,
+ * keepalive and close, for the Inspector). */
+struct _LabPeer
+{
+  GObject                  parent_instance;
+
+  SoupWebsocketConnection *connection;
+  LabMeteredInputStream   *input;
+  LabMeteredOutputStream  *output;
+
+  guint                    id;
+  LabRoute                 route;
+  char                    *path;
+  char                    *remote_address;
+  char                    *origin;
+  GDateTime               *connected_since;
+  LabHandshake            *handshake;
+  char                    *request_headers;
+  char                    *response_headers;
+
+  /* Frames kept for an Inspector or the trace */
+  LabPeerCapture           capture;
+
+  /* Keepalive: our ping under way (monotonic µs, 0: none) and the latest
+   * round trip, in ms (-1: none yet) */
+  guint                    ping_interval;
+  guint                    ping_source;
+  gint64                   ping_sent;
+  guint                    ping_count;
+  int                      pong_rtt;
+
+  /* The closing handshake: who began it, what each side sent, and what
+   * happened when it ended without one */
+  LabCloseRecord           close;
+
+  /* What waits to be sent while the reader is slow */
+  LabPeerOutbox            outbox;
+  guint                    over_limit_source;
+
+  guint                    closed : 1;
+  /* In the counter room: the users count it last heard, and whether it has
+   * yet to hear the state */
+  guint                    users_heard;
+  gint64                   state_heard;
+  guint                    has_state_heard : 1;
+  guint                    newcomer : 1;
+};
+
+G_END_DECLS
