@@ -65,8 +65,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  lab_server_stop (fixture->server);
-  lab_test_run_for (50);
+  lab_test_server_shutdown (fixture->server);
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->database);
   g_clear_object (&fixture->certificate);

@@ -320,8 +320,7 @@ test_second_instance_trusts_first (void)
 
   run_app (second_instance_trusts_first, "--port", port, NULL);
 
-  lab_server_stop (first_instance);
-  lab_test_run_for (50);
+  lab_test_server_shutdown (first_instance);
   g_clear_object (&first_instance);
 }
 

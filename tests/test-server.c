@@ -565,8 +565,7 @@ test_classic_ports (void)
   lab_test_wait_closed (hello);
 
   lab_test_close_and_wait (time_client);
-  lab_server_stop (server);
-  lab_test_run_for (50);
+  lab_test_server_shutdown (server);
 
   /* A classic port in use fails the whole start, naming the port. */
   {

@@ -30,6 +30,23 @@ window_shows (gpointer data)
          g_str_equal (lab_client_pane_get_value_text (client_pane), shows->value);
 }
 
+typedef struct
+{
+  GListModel *shown;
+  GListModel *log;
+} Lists;
+
+static gboolean
+shows_newest_first (gpointer data)
+{
+  Lists *lists = data;
+  g_autoptr(LabEvent) first_shown = g_list_model_get_item (lists->shown, 0);
+  g_autoptr(LabEvent) newest = g_list_model_get_item (lists->log,
+                                                      g_list_model_get_n_items (lists->log) - 1);
+
+  return first_shown != NULL && first_shown == newest;
+}
+
 static void
 lecture_hall (LabApplication *app)
 {
@@ -43,6 +60,7 @@ lecture_hall (LabApplication *app)
   Shows shows = { window, users, value, online };
   GListModel *shown = lab_server_pane_get_shown_events (lab_window_get_server_pane (window));
   GListModel *log = G_LIST_MODEL (lab_server_get_event_log (server));
+  Lists lists = { shown, log };
   g_autoptr(LabEvent) first_shown = NULL;
   g_autoptr(LabEvent) newest = NULL;
   LabTestCrowd *crowd;
@@ -64,7 +82,7 @@ lecture_hall (LabApplication *app)
              lab_client_pane_get_value_text (lab_window_get_client_pane (window)));
 
   /* The event list has the newest event at the top, and only a screenful of the log. */
-  lab_test_run_for (250);
+  g_assert_true (lab_test_wait_until (shows_newest_first, &lists, LAB_TEST_TIMEOUT_MS));
   first_shown = g_list_model_get_item (shown, 0);
   newest = g_list_model_get_item (log, g_list_model_get_n_items (log) - 1);
   g_assert_true (first_shown == newest);

@@ -194,8 +194,7 @@ test_second_instance_joins_first (void)
 
   run_app (second_instance_joins_first, "--port", port, NULL);
 
-  lab_server_stop (first_instance);
-  lab_test_run_for (50);
+  lab_test_server_shutdown (first_instance);
   g_clear_object (&first_instance);
 }
 
@@ -334,8 +333,7 @@ test_custom_urls_get_time_only_from_a_lab (void)
 
   run_app (custom_urls_get_time_only_from_a_lab, "--port", "0", NULL);
 
-  lab_server_stop (other_lab);
-  lab_test_run_for (50);
+  lab_test_server_shutdown (other_lab);
   g_clear_object (&other_lab);
   g_clear_object (&other_server);
   g_clear_pointer (&other_connections, g_ptr_array_unref);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lab-handshake.h"
@@ -128,6 +129,19 @@ append_header_cb (const char *name,
  * Keeps the request and response as they were sent (libsoup keeps headers in
  * the order they were read or added), and derives the accept value.
  */
+/* What both ways of making one share: the key, the accept and the derivation. */
+static void
+derive (LabHandshake *self,
+        const char   *key,
+        const char   *accept)
+{
+  self->key = g_strdup (key);
+  self->accept_sent = g_strdup (accept);
+  if (key != NULL)
+    self->accept_expected = lab_handshake_derive_accept (key, &self->concatenated,
+                                                         &self->sha1_hex);
+}
+
 LabHandshake *
 lab_handshake_new (const char         *request_line,
                    SoupMessageHeaders *request_headers,
@@ -135,8 +149,6 @@ lab_handshake_new (const char         *request_line,
                    SoupMessageHeaders *response_headers)
 {
   LabHandshake *self;
-  const char *key;
-  const char *accept;
 
   g_return_val_if_fail (request_line != NULL, NULL);
   g_return_val_if_fail (request_headers != NULL, NULL);
@@ -148,16 +160,97 @@ lab_handshake_new (const char         *request_line,
   self->response_line = g_strdup (response_line);
   soup_message_headers_foreach (request_headers, append_header_cb, self->request_headers);
   soup_message_headers_foreach (response_headers, append_header_cb, self->response_headers);
-
-  key = soup_message_headers_get_one (request_headers, "Sec-WebSocket-Key");
-  accept = soup_message_headers_get_one (response_headers, "Sec-WebSocket-Accept");
-  self->key = g_strdup (key);
-  self->accept_sent = g_strdup (accept);
-  if (key != NULL)
-    self->accept_expected = lab_handshake_derive_accept (key, &self->concatenated,
-                                                         &self->sha1_hex);
+  derive (self,
+          soup_message_headers_get_one (request_headers, "Sec-WebSocket-Key"),
+          soup_message_headers_get_one (response_headers, "Sec-WebSocket-Accept"));
 
   return self;
+}
+
+/* Reads a message as lab_handshake_format_headers() wrote it; returns its first line. */
+static char *
+parse_message (const char *text,
+               GArray     *headers)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *colon = strstr (lines[i], ": ");
+      Header header;
+
+      if (colon == NULL)
+        continue;
+
+      header.name = g_strndup (lines[i], colon - lines[i]);
+      header.value = g_strdup (colon + 2);
+      g_array_append_val (headers, header);
+    }
+
+  return g_strdup (lines[0] != NULL ? lines[0] : "");
+}
+
+static const char *
+find_header (GArray     *headers,
+             const char *name)
+{
+  for (guint i = 0; i < headers->len; i++)
+    {
+      const Header *header = &g_array_index (headers, Header, i);
+
+      if (g_ascii_strcasecmp (header->name, name) == 0)
+        return header->value;
+    }
+
+  return NULL;
+}
+
+/**
+ * lab_handshake_new_from_text:
+ * @request_text: the request as lab_handshake_format_headers() wrote it
+ * @response_text: the response, likewise
+ *
+ * A connection keeps its handshake as two short texts, and makes this only
+ * when someone looks: a classroom's thousand idle connections stay small.
+ */
+LabHandshake *
+lab_handshake_new_from_text (const char *request_text,
+                             const char *response_text)
+{
+  LabHandshake *self;
+
+  g_return_val_if_fail (request_text != NULL, NULL);
+  g_return_val_if_fail (response_text != NULL, NULL);
+
+  self = g_object_new (LAB_TYPE_HANDSHAKE, NULL);
+  self->request_line = parse_message (request_text, self->request_headers);
+  self->response_line = parse_message (response_text, self->response_headers);
+  derive (self,
+          find_header (self->request_headers, "Sec-WebSocket-Key"),
+          find_header (self->response_headers, "Sec-WebSocket-Accept"));
+
+  return self;
+}
+
+static void
+append_line_cb (const char *name,
+                const char *value,
+                gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s: %s\n", name, value);
+}
+
+/* A message as text: its first line, then one "Name: value" line per header, in order. */
+char *
+lab_handshake_format_headers (const char         *first_line,
+                              SoupMessageHeaders *headers)
+{
+  GString *text = g_string_new (first_line);
+
+  g_string_append_c (text, '\n');
+  soup_message_headers_foreach (headers, append_line_cb, text);
+
+  return g_string_free (text, FALSE);
 }
 
 const char *

@@ -15,6 +15,10 @@ G_DECLARE_FINAL_TYPE (LabHandshake, lab_handshake, LAB, HANDSHAKE, GObject)
 char         *lab_handshake_derive_accept       (const char         *key,
                                                  char              **concatenated,
                                                  char              **sha1_hex);
+LabHandshake *lab_handshake_new_from_text        (const char         *request_text,
+                                                  const char         *response_text);
+char         *lab_handshake_format_headers       (const char         *first_line,
+                                                  SoupMessageHeaders *headers);
 LabHandshake *lab_handshake_new                 (const char         *request_line,
                                                  SoupMessageHeaders *request_headers,
                                                  const char         *response_line,

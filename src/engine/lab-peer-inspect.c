@@ -28,6 +28,10 @@ LabHandshake *
 lab_peer_get_handshake (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+
+  if (self->handshake == NULL)
+    self->handshake = lab_handshake_new_from_text (self->request_headers, self->response_headers);
+
   return self->handshake;
 }
 

@@ -287,11 +287,10 @@ _lab_peer_new (guint              id,
 
   request_line = g_strdup_printf ("%s %s HTTP/1.1", soup_server_message_get_method (message),
                                   self->path);
-  self->handshake = lab_handshake_new (request_line, request_headers,
-                                       "HTTP/1.1 101 Switching Protocols",
-                                       soup_server_message_get_response_headers (message));
-  self->request_headers = lab_handshake_format_request (self->handshake);
-  self->response_headers = lab_handshake_format_response (self->handshake);
+  /* Two short texts; the handshake itself is made when someone looks. */
+  self->request_headers = lab_handshake_format_headers (request_line, request_headers);
+  self->response_headers = lab_handshake_format_headers ("HTTP/1.1 101 Switching Protocols",
+                                                         soup_server_message_get_response_headers (message));
 
   stolen = soup_server_message_steal_connection (message);
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
