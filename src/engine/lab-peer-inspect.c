@@ -101,41 +101,44 @@ send_ping (LabPeer *self)
                                           strlen (payload));
 }
 
-static gboolean
-ping_tick_cb (gpointer user_data)
+/*
+ * _lab_peer_keepalive_tick:
+ *
+ * One tick of the server's keepalive: a ping, or, when the last one went a
+ * whole interval unanswered, the end: the peer is gone or stuck.
+ */
+void
+_lab_peer_keepalive_tick (LabPeer *self)
 {
-  LabPeer *self = user_data;
   g_autofree char *reason = NULL;
 
-  if (!lab_peer_is_open (self))
-    {
-      self->ping_source = 0;
-      return G_SOURCE_REMOVE;
-    }
+  g_return_if_fail (LAB_IS_PEER (self));
+
+  if (self->ping_interval == 0 || !lab_peer_is_open (self))
+    return;
 
   if (self->ping_sent == 0)
     {
       send_ping (self);
-      return G_SOURCE_CONTINUE;
+      return;
     }
 
-  /* The last ping went a whole interval unanswered: the peer is gone or stuck. */
-  self->ping_source = 0;
   reason = g_strdup_printf (_("No pong within %u s"), self->ping_interval);
   _lab_peer_close (self, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, reason);
-
-  return G_SOURCE_REMOVE;
 }
 
 void
 _lab_peer_stop_keepalive (LabPeer *self)
 {
-  g_clear_handle_id (&self->ping_source, g_source_remove);
+  self->ping_interval = 0;
+  self->ping_sent = 0;
 }
 
 /*
  * _lab_peer_set_ping_interval:
  * @seconds: between pings, also the time a pong may take; 0: no pings
+ *
+ * The server's keepalive ticks every @seconds for all its peers at once.
  */
 void
 _lab_peer_set_ping_interval (LabPeer *self,
@@ -143,14 +146,8 @@ _lab_peer_set_ping_interval (LabPeer *self,
 {
   g_return_if_fail (LAB_IS_PEER (self));
 
-  if (self->ping_interval == seconds && (self->ping_source != 0 || seconds == 0))
-    return;
-
   self->ping_interval = seconds;
-  _lab_peer_stop_keepalive (self);
   self->ping_sent = 0;
-  if (seconds > 0 && lab_peer_is_open (self))
-    self->ping_source = g_timeout_add (seconds * 1000, ping_tick_cb, self);
 }
 
 static void

@@ -67,6 +67,7 @@ void      _lab_peer_set_capture_sink  (LabPeer            *self,
 void      _lab_peer_set_ping_interval (LabPeer            *self,
                                        guint               seconds);
 void      _lab_peer_stop_keepalive    (LabPeer            *self);
+void      _lab_peer_keepalive_tick    (LabPeer            *self);
 void      _lab_peer_watch_connection  (LabPeer            *self);
 void      _lab_peer_record_closed     (LabPeer            *self);
 const char *_lab_peer_get_close_failure (LabPeer          *self);

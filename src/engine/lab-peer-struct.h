@@ -37,7 +37,6 @@ struct _LabPeer
   /* Keepalive: our ping under way (monotonic µs, 0: none) and the latest
    * round trip, in ms (-1: none yet) */
   guint                    ping_interval;
-  guint                    ping_source;
   gint64                   ping_sent;
   guint                    ping_count;
   int                      pong_rtt;

@@ -99,6 +99,38 @@ lab_server_set_ping_interval (LabServer *self,
 
       _lab_peer_set_ping_interval (peer, seconds);
     }
+  _lab_server_restart_keepalive (self);
 
   notify (self, "ping-interval");
+}
+
+static gboolean
+keepalive_tick_cb (gpointer user_data)
+{
+  LabServer *self = user_data;
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->peers));
+
+  /* A close may take a peer out of the list: tick a copy of it. */
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (peers, g_list_model_get_item (G_LIST_MODEL (self->peers), i));
+  for (guint i = 0; i < peers->len; i++)
+    _lab_peer_keepalive_tick (g_ptr_array_index (peers, i));
+
+  return G_SOURCE_CONTINUE;
+}
+
+/*
+ * _lab_server_restart_keepalive:
+ *
+ * One timer for every connection's keepalive, not one each: a class of
+ * thousands would otherwise add thousands of sources to every main-loop turn.
+ */
+void
+_lab_server_restart_keepalive (LabServer *self)
+{
+  g_clear_handle_id (&self->keepalive_source, g_source_remove);
+
+  if (self->ping_interval > 0)
+    self->keepalive_source = g_timeout_add (self->ping_interval * 1000, keepalive_tick_cb, self);
 }

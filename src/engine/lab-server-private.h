@@ -67,6 +67,7 @@ struct _LabServer
 
   guint            stall_timeout_ms;
   guint            ping_interval;
+  guint            keepalive_source;
   guint            port;
   guint            bound_port;
   guint            next_peer_id;
@@ -93,5 +94,6 @@ void     _lab_server_request_cb                (SoupServer        *soup,
                                                 GHashTable        *query,
                                                 gpointer           listener);
 void     _lab_server_complete_shutdown_if_idle (LabServer         *self);
+void     _lab_server_restart_keepalive         (LabServer         *self);
 
 G_END_DECLS

@@ -58,6 +58,7 @@ lab_server_dispose (GObject *object)
 {
   LabServer *self = LAB_SERVER (object);
 
+  g_clear_handle_id (&self->keepalive_source, g_source_remove);
   g_clear_object (&self->time_room);
   g_clear_object (&self->counter_room);
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
@@ -316,6 +317,7 @@ lab_server_init (LabServer *self)
   self->port = LAB_DEFAULT_PORT;
   self->stall_timeout_ms = LAB_PEER_DEFAULT_STALL_TIMEOUT_MS;
   self->ping_interval = LAB_PING_INTERVAL_DEFAULT;
+  _lab_server_restart_keepalive (self);
   self->frames = lab_bounded_list_new (LAB_TYPE_FRAME, LAB_SERVER_CAPTURE_FRAMES,
                                       LAB_BOUNDED_LIST_OLDEST_FIRST);
 }
