@@ -18,10 +18,11 @@ struct _LabEvent
   GObject       parent_instance;
 
   LabEventKind  kind;
-  GDateTime    *time;
+  gint64        time_us;   /* real time, in µs since the epoch */
+  GDateTime    *time;      /* made from it when first asked for */
   guint         peer_id;
   char         *peer_address;
-  char         *path;
+  const char   *path;      /* interned */
   char         *detail;
   gsize         size;
   guint         code;
@@ -45,7 +46,6 @@ lab_event_finalize (GObject *object)
 
   g_clear_pointer (&self->time, g_date_time_unref);
   g_clear_pointer (&self->peer_address, g_free);
-  g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->detail, g_free);
 
   G_OBJECT_CLASS (lab_event_parent_class)->finalize (object);
@@ -116,10 +116,13 @@ lab_event_new (LabEventKind  kind,
   LabEvent *self = g_object_new (LAB_TYPE_EVENT, NULL);
 
   self->kind = kind;
-  self->time = g_date_time_new_now_utc ();
+  /* A class of a thousand fills the log: a number here, a GDateTime only for
+   * the events someone shows. */
+  self->time_us = g_get_real_time ();
   self->peer_id = peer_id;
   self->peer_address = g_strdup (peer_address);
-  self->path = g_strdup (path);
+  /* Paths are the few endpoints there are: one copy each. */
+  self->path = g_intern_string (path);
   self->detail = shorten (detail);
 
   return self;
@@ -136,7 +139,23 @@ GDateTime *
 lab_event_get_time (LabEvent *self)
 {
   g_return_val_if_fail (LAB_IS_EVENT (self), NULL);
+
+  if (self->time == NULL)
+    self->time = lab_event_dup_time (self);
+
   return self->time;
+}
+
+/* Returns: (transfer full): when it happened, in UTC, without keeping a copy */
+GDateTime *
+lab_event_dup_time (LabEvent *self)
+{
+  g_autoptr(GDateTime) seconds = NULL;
+
+  g_return_val_if_fail (LAB_IS_EVENT (self), NULL);
+
+  seconds = g_date_time_new_from_unix_utc (self->time_us / G_USEC_PER_SEC);
+  return g_date_time_add (seconds, self->time_us % G_USEC_PER_SEC);
 }
 
 guint

@@ -30,6 +30,7 @@ LabEvent     *lab_event_new            (LabEventKind  kind,
                                         const char   *detail);
 LabEventKind  lab_event_get_kind       (LabEvent     *self);
 GDateTime    *lab_event_get_time       (LabEvent     *self);
+GDateTime    *lab_event_dup_time       (LabEvent     *self);
 guint         lab_event_get_peer_id    (LabEvent     *self);
 const char   *lab_event_get_peer_address (LabEvent   *self);
 const char   *lab_event_get_path       (LabEvent     *self);

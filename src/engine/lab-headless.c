@@ -35,7 +35,8 @@ print_events_cb (GListModel *model,
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(LabEvent) event = g_list_model_get_item (model, i);
-      g_autofree char *time = g_date_time_format_iso8601 (lab_event_get_time (event));
+      g_autoptr(GDateTime) when = lab_event_dup_time (event);
+      g_autofree char *time = g_date_time_format_iso8601 (when);
       g_autofree char *text = lab_event_describe (event);
 
       g_print ("%s %s\n", time, text);

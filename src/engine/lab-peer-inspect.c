@@ -193,12 +193,9 @@ connection_error_cb (LabPeer                 *self,
 void
 _lab_peer_watch_connection (LabPeer *self)
 {
-  g_signal_connect_object (self->connection, "pong",
-                           G_CALLBACK (connection_pong_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "closing",
-                           G_CALLBACK (connection_closing_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "error",
-                           G_CALLBACK (connection_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->connection, "pong", G_CALLBACK (connection_pong_cb), self);
+  g_signal_connect_swapped (self->connection, "closing", G_CALLBACK (connection_closing_cb), self);
+  g_signal_connect_swapped (self->connection, "error", G_CALLBACK (connection_error_cb), self);
 }
 
 /* Called when the connection is gone: what came from the client, if anything. */

@@ -26,7 +26,8 @@ struct _LabPeer
   char                    *path;
   char                    *remote_address;
   char                    *origin;
-  GDateTime               *connected_since;
+  gint64                   connected_at;     /* real time, µs */
+  GDateTime               *connected_since;  /* made from it when first asked for */
   LabHandshake            *handshake;
   char                    *request_headers;
   char                    *response_headers;

@@ -277,7 +277,7 @@ _lab_peer_new (guint              id,
   self->id = id;
   self->route = route;
   lab_peer_outbox_init (&self->outbox, self, stall_timeout_ms);
-  self->connected_since = g_date_time_new_now_utc ();
+  self->connected_at = g_get_real_time ();
 
   uri = soup_server_message_get_uri (message);
   request_headers = soup_server_message_get_request_headers (message);
@@ -302,14 +302,12 @@ _lab_peer_new (guint              id,
                                                     SOUP_WEBSOCKET_CONNECTION_SERVER,
                                                     self->origin, NULL, NULL);
 
-  g_signal_connect_object (self->input, "over-limit",
-                           G_CALLBACK (input_over_limit_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->output, "wrote",
-                           G_CALLBACK (output_wrote_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "message",
-                           G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "closed",
-                           G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
+  /* Plain connections, each dropped by dispose: a class of thousands would
+   * pay for the watch g_signal_connect_object() adds, every one of them. */
+  g_signal_connect_swapped (self->input, "over-limit", G_CALLBACK (input_over_limit_cb), self);
+  g_signal_connect_swapped (self->output, "wrote", G_CALLBACK (output_wrote_cb), self);
+  g_signal_connect_swapped (self->connection, "message", G_CALLBACK (connection_message_cb), self);
+  g_signal_connect_swapped (self->connection, "closed", G_CALLBACK (connection_closed_cb), self);
   _lab_peer_watch_connection (self);
 
   return self;
@@ -380,6 +378,15 @@ GDateTime *
 lab_peer_get_connected_since (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), NULL);
+
+  /* A number per connection; a GDateTime only for those someone shows. */
+  if (self->connected_since == NULL)
+    {
+      g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (self->connected_at / G_USEC_PER_SEC);
+
+      self->connected_since = g_date_time_add (seconds, self->connected_at % G_USEC_PER_SEC);
+    }
+
   return self->connected_since;
 }
 

@@ -124,9 +124,10 @@ upgrade_written_cb (SoupServerMessage *message,
     _lab_peer_set_capture_sink (peer, self->frames);
   _lab_peer_set_ping_interval (peer, self->ping_interval);
 
-  g_signal_connect_object (peer, "message", G_CALLBACK (peer_message_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (peer, "closing", G_CALLBACK (peer_closing_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (peer, "closed", G_CALLBACK (peer_closed_cb), self, G_CONNECT_SWAPPED);
+  /* Dropped when the peer closes, or by the server's dispose. */
+  g_signal_connect_swapped (peer, "message", G_CALLBACK (peer_message_cb), self);
+  g_signal_connect_swapped (peer, "closing", G_CALLBACK (peer_closing_cb), self);
+  g_signal_connect_swapped (peer, "closed", G_CALLBACK (peer_closed_cb), self);
 
   g_list_store_append (self->peers, peer);
   _lab_server_log_event (self, _lab_peer_new_event (peer, LAB_EVENT_JOIN, lab_peer_get_origin (peer)));
