@@ -26,8 +26,6 @@ typedef enum
 #define APP_BUS_NAME "io.github.wslab.WebSocketLab"
 #define APP_OBJECT_PATH "/io/github/wslab/WebSocketLab"
 
-/* Lines the app prints under LAB_BENCH_REPORT_USERS=1 (see README, "Performance"). */
-#define USERS_LINE_PREFIX "LAB_BENCH_USERS "
 
 typedef struct
 {
@@ -115,10 +113,6 @@ void      sampler_start         (Sampler          *sampler,
                                  GDBusConnection  *bus);
 void      sampler_stop          (Sampler          *sampler);
 void      sampler_report        (Sampler          *sampler,
-                                 gint64            join_start,
-                                 gint64            join_end,
-                                 Result           *result);
-void      read_users_updates    (Server           *server,
                                  gint64            join_start,
                                  gint64            join_end,
                                  Result           *result);

@@ -149,7 +149,6 @@ server_start (const Config     *config,
       g_subprocess_launcher_setenv (launcher, "GDK_BACKEND", "x11", TRUE);
       /* Xvfb has no GPU: software GL would measure Mesa, not us. */
       g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", "cairo", TRUE);
-      g_subprocess_launcher_setenv (launcher, "LAB_BENCH_REPORT_USERS", "1", TRUE);
       server->process = g_subprocess_launcher_spawn (launcher, &error, app,
                                                      "--port", port_text, NULL);
       break;

@@ -105,39 +105,6 @@ sampler_report (Sampler *sampler,
   g_array_unref (sampler->samples);
 }
 
-/* The fallback when the accessibility tree is out of reach: needs the app to
- * print USERS_LINE_PREFIX "<g_get_monotonic_time ()> <count>" whenever the label's text
- * changes while LAB_BENCH_REPORT_USERS=1; without that the figure stays "not measured". */
-void
-read_users_updates (Server *server,
-                    gint64  join_start,
-                    gint64  join_end,
-                    Result *result)
-{
-  g_autofree char *log = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint lines_seen = 0;
-  guint updates = 0;
-
-  if (!g_file_get_contents (server->log_path, &log, NULL, NULL))
-    return;
-  lines = g_strsplit (log, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      gint64 when;
-
-      if (!g_str_has_prefix (lines[i], USERS_LINE_PREFIX))
-        continue;
-      lines_seen++;
-      when = g_ascii_strtoll (lines[i] + strlen (USERS_LINE_PREFIX), NULL, 10);
-      if (when >= join_start && when <= join_end)
-        updates++;
-    }
-  result->users_valid = lines_seen > 0 && join_end > join_start;
-  if (result->users_valid)
-    result->users_updates_per_s = updates / ((join_end - join_start) / 1e6);
-}
-
 /* ---- what the window shows, through its accessibility tree ------------------------------ */
 
 /* Bounds the walk of the app's accessible tree: the window has a few hundred widgets. */
