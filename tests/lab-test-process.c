@@ -273,3 +273,54 @@ lab_test_python (void)
 
   return path != NULL ? path : "/usr/bin/python3";
 }
+
+/* The tutorial's clients and servers, and our Python peers */
+char *
+lab_test_interop_script (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "interop", name, NULL);
+}
+
+gboolean
+lab_test_have_python_websockets (void)
+{
+  const char *argv[] = { lab_test_python (), "-c", "import websockets", NULL };
+  g_autoptr(LabTestProcess) probe = lab_test_process_spawn (argv, NULL);
+
+  return lab_test_process_wait_exit (probe) == 0;
+}
+
+/* `websocket-lab --headless --port 0 OPTIONS…` (NULL-terminated; NULL alone
+ * for none), once it listens; @port says where. */
+LabTestProcess *
+lab_test_headless_start (guint      *port,
+                         const char *first_option,
+                         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  LabTestProcess *server;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) lab_test_websocket_lab ());
+  g_ptr_array_add (argv, (char *) "--headless");
+  g_ptr_array_add (argv, (char *) "--port");
+  g_ptr_array_add (argv, (char *) "0");
+  va_start (args, first_option);
+  for (const char *option = first_option; option != NULL; option = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) option);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  server = lab_test_process_spawn ((const char * const *) argv->pdata, NULL);
+  *port = lab_test_process_wait_listening (server);
+
+  return server;
+}
+
+/* SIGTERM, as a service manager stops it: the server must leave cleanly. */
+void
+lab_test_headless_stop (LabTestProcess *server)
+{
+  lab_test_process_signal (server, SIGTERM);
+  g_assert_cmpint (lab_test_process_wait_exit (server), ==, 0);
+}

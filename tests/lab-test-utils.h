@@ -117,6 +117,12 @@ char                    *lab_test_process_dup_output (LabTestProcess           *
 void                     lab_test_process_free       (LabTestProcess           *process);
 const char              *lab_test_websocket_lab      (void);
 const char              *lab_test_python             (void);
+char                    *lab_test_interop_script     (const char               *name);
+gboolean                 lab_test_have_python_websockets (void);
+LabTestProcess          *lab_test_headless_start     (guint                    *port,
+                                                      const char               *first_option,
+                                                      ...);
+void                     lab_test_headless_stop      (LabTestProcess           *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestProcess, lab_test_process_free)
 

@@ -18,21 +18,6 @@
 /* A port held by a manual run of the app may be let go in a moment. */
 #define PORT_FREE_TIMEOUT_MS 15000
 
-static char *
-script_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "interop", name, NULL);
-}
-
-static gboolean
-have_python_websockets (void)
-{
-  const char *argv[] = { lab_test_python (), "-c", "import websockets", NULL };
-  g_autoptr(LabTestProcess) probe = lab_test_process_spawn (argv, NULL);
-
-  return lab_test_process_wait_exit (probe) == 0;
-}
-
 /* For conditions no event announces: checks every 100 ms, the main loop running meanwhile. */
 static gboolean
 poll_until (LabTestCondition condition,
@@ -126,45 +111,28 @@ wait_accepting (guint port)
 static LabTestProcess *
 start_python_script (const char *name)
 {
-  g_autofree char *script = script_path (name);
+  g_autofree char *script = lab_test_interop_script (name);
   const char *argv[] = { lab_test_python (), script, NULL };
 
   return lab_test_process_spawn (argv, NULL);
 }
 
-static LabTestProcess *
-start_headless (guint *port)
-{
-  const char *argv[] = { lab_test_websocket_lab (), "--headless", "--port", "0", NULL };
-  LabTestProcess *server = lab_test_process_spawn (argv, NULL);
-
-  *port = lab_test_process_wait_listening (server);
-  return server;
-}
-
-static void
-stop_headless (LabTestProcess *server)
-{
-  lab_test_process_signal (server, SIGTERM);
-  g_assert_cmpint (lab_test_process_wait_exit (server), ==, 0);
-}
-
 static void
 test_hello_client (void)
 {
-  g_autofree char *script = script_path ("hello_client.py");
+  g_autofree char *script = lab_test_interop_script ("hello_client.py");
   g_autofree char *url = NULL;
   g_autoptr(LabTestProcess) server = NULL;
   g_autoptr(LabTestProcess) client = NULL;
   guint port;
 
-  if (!have_python_websockets ())
+  if (!lab_test_have_python_websockets ())
     {
       g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
       return;
     }
 
-  server = start_headless (&port);
+  server = lab_test_headless_start (&port, NULL);
   url = g_strdup_printf ("ws://localhost:%u/hello", port);
 
   {
@@ -178,26 +146,26 @@ test_hello_client (void)
   g_assert_true (lab_test_process_has_line (client, "< Hello Ada!"));
 
   lab_test_process_wait_line (server, "left /hello (close code 1000");
-  stop_headless (server);
+  lab_test_headless_stop (server);
 }
 
 static void
 test_two_counter_clients_in_sync (void)
 {
-  g_autofree char *script = script_path ("counter_client.py");
+  g_autofree char *script = lab_test_interop_script ("counter_client.py");
   g_autofree char *url = NULL;
   g_autoptr(LabTestProcess) server = NULL;
   g_autoptr(LabTestProcess) clicker = NULL;
   g_autoptr(LabTestProcess) watcher = NULL;
   guint port;
 
-  if (!have_python_websockets ())
+  if (!lab_test_have_python_websockets ())
     {
       g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
       return;
     }
 
-  server = start_headless (&port);
+  server = lab_test_headless_start (&port, NULL);
   url = g_strdup_printf ("ws://127.0.0.1:%u/", port);
 
   {
@@ -219,7 +187,7 @@ test_two_counter_clients_in_sync (void)
   g_assert_false (lab_test_process_has_line (watcher, "unsupported event"));
 
   lab_test_process_wait_line (server, "sent {\"action\": \"minus\"}");
-  stop_headless (server);
+  lab_test_headless_stop (server);
 }
 
 /* The tutorial's hello client as it is, ws://localhost:8765 and all. */
@@ -227,11 +195,11 @@ static void
 test_tutorial_hello_client (void)
 {
   static const guint classic_ports[] = { 5678, 8765, 0 };
-  g_autofree char *script = script_path ("tutorial_hello_client.py");
+  g_autofree char *script = lab_test_interop_script ("tutorial_hello_client.py");
   g_autoptr(LabTestProcess) server = NULL;
   g_autoptr(LabTestProcess) client = NULL;
 
-  if (!have_python_websockets ())
+  if (!lab_test_have_python_websockets ())
     {
       g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
       return;
@@ -261,7 +229,7 @@ test_tutorial_hello_client (void)
 
   lab_test_process_wait_line (server, "Sent Hello Ada! to #1");
   lab_test_process_wait_line (server, "left / (hello) (close code 1000");
-  stop_headless (server);
+  lab_test_headless_stop (server);
 }
 
 /* Conditions on a LabClient */
@@ -297,7 +265,7 @@ static void
 test_lab_client_tutorial_servers (void)
 {
   static const guint tutorial_ports[] = { 5678, 6789, 0 };
-  g_autofree char *watcher_script = script_path ("counter_client.py");
+  g_autofree char *watcher_script = lab_test_interop_script ("counter_client.py");
   g_autoptr(LabTestProcess) time_server = NULL;
   g_autoptr(LabTestProcess) counter_server = NULL;
   g_autoptr(LabTestProcess) watcher = NULL;
@@ -305,7 +273,7 @@ test_lab_client_tutorial_servers (void)
   TimestampsExpect expect = { 0 };
   GListModel *timestamps;
 
-  if (!have_python_websockets ())
+  if (!lab_test_have_python_websockets ())
     {
       g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
       return;

@@ -10,56 +10,22 @@
  * the tutorial's hello client: the handshake header by header with a checked
  * derivation, and the frames both ways, as a class sees them in a terminal. */
 
-static char *
-script_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "interop", name, NULL);
-}
-
-static gboolean
-have_python_websockets (void)
-{
-  const char *argv[] = { lab_test_python (), "-c", "import websockets", NULL };
-  g_autoptr(LabTestProcess) probe = lab_test_process_spawn (argv, NULL);
-
-  return lab_test_process_wait_exit (probe) == 0;
-}
-
-static LabTestProcess *
-start_tracing (guint *port)
-{
-  const char *argv[] = {
-    lab_test_websocket_lab (), "--headless", "--port", "0", "--trace", "--ping-interval", "1", NULL
-  };
-  LabTestProcess *server = lab_test_process_spawn (argv, NULL);
-
-  *port = lab_test_process_wait_listening (server);
-  return server;
-}
-
-static void
-stop (LabTestProcess *server)
-{
-  lab_test_process_signal (server, SIGTERM);
-  g_assert_cmpint (lab_test_process_wait_exit (server), ==, 0);
-}
-
 static void
 test_python_hello_session (void)
 {
-  g_autofree char *script = script_path ("hello_client.py");
+  g_autofree char *script = lab_test_interop_script ("hello_client.py");
   g_autofree char *url = NULL;
   g_autoptr(LabTestProcess) server = NULL;
   g_autoptr(LabTestProcess) client = NULL;
   guint port;
 
-  if (!have_python_websockets ())
+  if (!lab_test_have_python_websockets ())
     {
       g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
       return;
     }
 
-  server = start_tracing (&port);
+  server = lab_test_headless_start (&port, "--trace", "--ping-interval", "1", NULL);
   url = g_strdup_printf ("ws://127.0.0.1:%u/hello", port);
 
   {
@@ -92,7 +58,7 @@ test_python_hello_session (void)
   /* And the event log's own lines among them */
   lab_test_process_wait_line (server, "#1 left /hello (close code 1000");
 
-  stop (server);
+  lab_test_headless_stop (server);
 }
 
 /* The server's keepalive shows: its pings, and the answers of a libsoup client. */
@@ -105,7 +71,7 @@ test_pings_show (void)
   g_autoptr(GError) error = NULL;
   guint port;
 
-  server = start_tracing (&port);
+  server = lab_test_headless_start (&port, "--trace", "--ping-interval", "1", NULL);
   url = g_strdup_printf ("ws://127.0.0.1:%u/counter", port);
   client = lab_test_connect (url, &error);
   g_assert_no_error (error);
@@ -115,7 +81,7 @@ test_pings_show (void)
   lab_test_process_wait_line (server, "#1 client→server FIN=1 opcode=10 (pong) MASK=1");
 
   lab_test_close_and_wait (client);
-  stop (server);
+  lab_test_headless_stop (server);
 }
 
 static void

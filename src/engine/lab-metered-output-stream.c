@@ -138,9 +138,10 @@ watch_injected (LabMeteredOutputStream *self)
   g_source_unref (self->inject_source);
 }
 
-/* Before libsoup writes: FALSE while one of our frames is under way. */
+/* Before libsoup writes: FALSE (would block) while one of our frames is under way. */
 static gboolean
-before_write (LabMeteredOutputStream *self)
+before_write (LabMeteredOutputStream  *self,
+              GError                 **error)
 {
   if (!may_inject (self))
     return TRUE;
@@ -149,6 +150,8 @@ before_write (LabMeteredOutputStream *self)
     return TRUE;
 
   watch_injected (self);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                       "A control frame of our own is being written");
   return FALSE;
 }
 
@@ -170,12 +173,8 @@ lab_metered_output_stream_write (GOutputStream  *stream,
   LabMeteredOutputStream *self = LAB_METERED_OUTPUT_STREAM (stream);
   gssize written;
 
-  if (!before_write (self))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                           "A control frame of our own is being written");
-      return -1;
-    }
+  if (!before_write (self, error))
+    return -1;
 
   written = count_written (self, buffer,
                            g_output_stream_write (get_base (self), buffer, count, cancellable,
@@ -228,12 +227,8 @@ lab_metered_output_stream_write_nonblocking (GPollableOutputStream  *stream,
   GPollableOutputStream *base = G_POLLABLE_OUTPUT_STREAM (get_base (self));
   gssize written;
 
-  if (!before_write (self))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                           "A control frame of our own is being written");
-      return -1;
-    }
+  if (!before_write (self, error))
+    return -1;
 
   written = count_written (self, buffer,
                            g_pollable_output_stream_write_nonblocking (base, buffer, count,
