@@ -33,6 +33,8 @@
  * stays readable: wait this long before trying again instead of spinning. */
 #define LAB_ACCEPT_RETRY_MS 100
 
+G_DEFINE_QUARK (lab-server-error-quark, lab_server_error)
+
 /* Accepting */
 
 static void
@@ -406,7 +408,7 @@ _lab_server_publish_endpoints (LabServer *self)
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
   gboolean tls = self->tls_certificate != NULL;
 
-  if (lab_server_get_running (self))
+  if (self->listeners->len > 0)
     {
       g_ptr_array_add (hosts, g_strdup ("127.0.0.1"));
       if (self->allow_lan)

@@ -22,6 +22,15 @@ typedef struct
   LabRoute   route;
 } Upgrade;
 
+/* Takes @event into the server's log. */
+void
+_lab_server_log_event (LabServer *self,
+                       LabEvent  *event)
+{
+  lab_bounded_list_add (self->event_log, event);
+  g_object_unref (event);
+}
+
 static void
 peer_message_cb (LabServer  *self,
                  const char *text,

@@ -38,20 +38,11 @@ enum {
 };
 
 G_DEFINE_FINAL_TYPE (LabServer, lab_server, G_TYPE_OBJECT)
-G_DEFINE_QUARK (lab-server-error-quark, lab_server_error)
 
 static GParamSpec *properties[N_PROPS];
 
 /* The web pages' resource bundle, linked into this library. */
 GResource *lab_web_get_resource (void);
-
-void
-_lab_server_log_event (LabServer *self,
-                       LabEvent  *event)
-{
-  lab_bounded_list_add (self->event_log, event);
-  g_object_unref (event);
-}
 
 static void
 lab_server_dispose (GObject *object)

@@ -13,8 +13,6 @@
 G_BEGIN_DECLS
 
 #define LAB_DEFAULT_PORT 6789
-#define LAB_CLASSIC_TIME_PORT 5678
-#define LAB_CLASSIC_HELLO_PORT 8765
 
 /* Frames the server keeps while it captures every connection: the memory
  * stays bounded however many clients talk. */

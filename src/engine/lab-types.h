@@ -34,4 +34,8 @@ typedef enum
   LAB_LISTENER_CLASSIC_HELLO,
 } LabListenerRole;
 
+/* The tutorial's own time and hello servers listen there. */
+#define LAB_CLASSIC_TIME_PORT 5678
+#define LAB_CLASSIC_HELLO_PORT 8765
+
 G_END_DECLS
