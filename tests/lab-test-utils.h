@@ -118,7 +118,7 @@ void                     lab_test_process_free       (LabTestProcess           *
 const char              *lab_test_websocket_lab      (void);
 const char              *lab_test_python             (void);
 char                    *lab_test_interop_script     (const char               *name);
-gboolean                 lab_test_have_python_websockets (void);
+gboolean                 lab_test_require_python_websockets (void);
 LabTestProcess          *lab_test_headless_start     (guint                    *port,
                                                       const char               *first_option,
                                                       ...);

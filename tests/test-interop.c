@@ -126,11 +126,8 @@ test_hello_client (void)
   g_autoptr(LabTestProcess) client = NULL;
   guint port;
 
-  if (!lab_test_have_python_websockets ())
-    {
-      g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
-      return;
-    }
+  if (!lab_test_require_python_websockets ())
+    return;
 
   server = lab_test_headless_start (&port, NULL);
   url = g_strdup_printf ("ws://localhost:%u/hello", port);
@@ -159,11 +156,8 @@ test_two_counter_clients_in_sync (void)
   g_autoptr(LabTestProcess) watcher = NULL;
   guint port;
 
-  if (!lab_test_have_python_websockets ())
-    {
-      g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
-      return;
-    }
+  if (!lab_test_require_python_websockets ())
+    return;
 
   server = lab_test_headless_start (&port, NULL);
   url = g_strdup_printf ("ws://127.0.0.1:%u/", port);
@@ -199,11 +193,8 @@ test_tutorial_hello_client (void)
   g_autoptr(LabTestProcess) server = NULL;
   g_autoptr(LabTestProcess) client = NULL;
 
-  if (!lab_test_have_python_websockets ())
-    {
-      g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
-      return;
-    }
+  if (!lab_test_require_python_websockets ())
+    return;
 
   if (!require_free_ports (classic_ports, "websocket-lab --classic-ports"))
     return;
@@ -273,11 +264,8 @@ test_lab_client_tutorial_servers (void)
   TimestampsExpect expect = { 0 };
   GListModel *timestamps;
 
-  if (!lab_test_have_python_websockets ())
-    {
-      g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
-      return;
-    }
+  if (!lab_test_require_python_websockets ())
+    return;
 
   if (!require_free_ports (tutorial_ports, "the tutorial's time and counter servers"))
     return;

@@ -19,11 +19,8 @@ test_python_hello_session (void)
   g_autoptr(LabTestProcess) client = NULL;
   guint port;
 
-  if (!lab_test_have_python_websockets ())
-    {
-      g_test_fail_printf ("python3-websockets is missing: install it (see .ci/run)");
-      return;
-    }
+  if (!lab_test_require_python_websockets ())
+    return;
 
   server = lab_test_headless_start (&port, "--trace", "--ping-interval", "1", NULL);
   url = g_strdup_printf ("ws://127.0.0.1:%u/hello", port);
