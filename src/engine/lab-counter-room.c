@@ -19,14 +19,18 @@
  * its own: the users count goes out at once in a quiet or small room, then,
  * while joins keep coming, when it has doubled or halved (at most every
  * USERS_MIN_GAP_MS) and at least every USERS_QUIET_MS, and always once more
- * at the end. Each connection then hears a handful of users messages however
- * large the class, and the whole storm costs O(N) sends, not O(N²). */
+ * when the joins stop for USERS_SETTLE_MS. Each connection then hears a
+ * handful of users messages however large the class, and the whole storm
+ * costs O(N) sends, not O(N²). */
 
 /* A room quiet this long hears of a join at once; during a storm the count
  * still goes out this often, so a window shows it moving (5 times a second). */
 #define USERS_QUIET_MS 200
 /* The shortest gap between two users broadcasts during a storm. */
 #define USERS_MIN_GAP_MS 20
+/* Joins this far apart end a storm: the final count goes out then, not up to
+ * USERS_QUIET_MS later, so the last to join are not left waiting. */
+#define USERS_SETTLE_MS 20
 /* A room this small hears every change of the count at once, as the
  * tutorial's server sends it: a broadcast costs a handful of sends there, and
  * nobody misses someone who came and went within a few milliseconds. */
@@ -66,10 +70,13 @@ struct _LabCounterRoom
   guint           users_sent;      /* the count it carried */
   guint           flush_source;
   guint           users_timer;
+  gint64          users_timer_due; /* monotonic µs */
   Pass           *pass;
   guint           pass_source;
 
   guint           users_due : 1;
+  /* The timer keeps its time: it is not pushed back by the next join. */
+  guint           users_timer_firm : 1;
   guint           state_dirty : 1;
   /* Asked for while a pass was under way */
   guint           pending_users : 1;
@@ -284,36 +291,46 @@ users_timer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Arms the users timer for @due (monotonic µs). A firm timer due sooner
+ * stays; a settling one is pushed back by every join until the storm ends. */
+static void
+arm_users_timer (LabCounterRoom *self,
+                 gint64          due,
+                 gboolean        firm)
+{
+  gint64 wait_ms;
+
+  if (self->users_timer != 0 && self->users_timer_firm && self->users_timer_due <= due)
+    return;
+
+  wait_ms = MAX (0, (due - g_get_monotonic_time () + 999) / 1000);
+  g_clear_handle_id (&self->users_timer, g_source_remove);
+  self->users_timer = g_timeout_add ((guint) wait_ms, users_timer_cb, self);
+  self->users_timer_due = due;
+  self->users_timer_firm = firm;
+}
+
 /* When the users count that just changed goes out: see the top of the file. */
 static void
 plan_users_broadcast (LabCounterRoom *self)
 {
   guint users = lab_counter_get_users (self->counter);
-  gint64 since_ms = (g_get_monotonic_time () - self->users_sent_at) / 1000;
+  gint64 now = g_get_monotonic_time ();
+  gint64 quiet_due = self->users_sent_at + USERS_QUIET_MS * 1000;
   gboolean doubled = users >= 2 * self->users_sent || 2 * users <= self->users_sent;
-  gint64 wait_ms;
 
-  if (since_ms >= USERS_QUIET_MS || g_hash_table_size (self->peers) <= USERS_SMALL_ROOM)
-    wait_ms = 0;
-  else if (doubled)
-    wait_ms = MAX (0, USERS_MIN_GAP_MS - since_ms);
-  else
-    wait_ms = USERS_QUIET_MS - since_ms;
-
-  if (wait_ms == 0)
+  if (now >= quiet_due || g_hash_table_size (self->peers) <= USERS_SMALL_ROOM)
     {
       g_clear_handle_id (&self->users_timer, g_source_remove);
       self->users_due = TRUE;
       schedule_flush (self);
-      return;
     }
-
-  /* A timer already due sooner stays; a sooner one replaces it. */
-  if (self->users_timer != 0 && !doubled)
-    return;
-
-  g_clear_handle_id (&self->users_timer, g_source_remove);
-  self->users_timer = g_timeout_add ((guint) wait_ms, users_timer_cb, self);
+  else if (doubled)
+    arm_users_timer (self, MAX (now, self->users_sent_at + USERS_MIN_GAP_MS * 1000), TRUE);
+  else if (now + USERS_SETTLE_MS * 1000 >= quiet_due)
+    arm_users_timer (self, quiet_due, TRUE);
+  else
+    arm_users_timer (self, now + USERS_SETTLE_MS * 1000, FALSE);
 }
 
 static void

@@ -240,6 +240,15 @@ append_line_cb (const char *name,
   g_string_append_printf (user_data, "%s: %s\n", name, value);
 }
 
+static char *
+exact_copy_and_free (GString *text)
+{
+  char *copy = g_strndup (text->str, text->len);
+
+  g_string_free (text, TRUE);
+  return copy;
+}
+
 /* A message as text: its first line, then one "Name: value" line per header, in order. */
 char *
 lab_handshake_format_headers (const char         *first_line,
@@ -250,7 +259,8 @@ lab_handshake_format_headers (const char         *first_line,
   g_string_append_c (text, '\n');
   soup_message_headers_foreach (headers, append_line_cb, text);
 
-  return g_string_free (text, FALSE);
+  /* Exactly as long as it is: one of these stays with every connection. */
+  return exact_copy_and_free (text);
 }
 
 const char *
@@ -381,7 +391,8 @@ format_message (const char *first_line,
       g_string_append_printf (text, "%s: %s\n", header->name, header->value);
     }
 
-  return g_string_free (text, FALSE);
+  /* Exactly as long as it is: one of these stays with every connection. */
+  return exact_copy_and_free (text);
 }
 
 /* The request as text: the request line, then one "Name: value" line each. */

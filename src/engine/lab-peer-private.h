@@ -39,6 +39,19 @@ typedef enum
 /* A peer backed up for this long without draining is closed with 1008. */
 #define LAB_PEER_DEFAULT_STALL_TIMEOUT_MS 30000
 
+/* Who hears of a peer's messages and its end without a signal connection:
+ * three closures per connection cost a class of thousands real memory. The
+ * signals are still emitted, for anyone else. */
+typedef struct
+{
+  void (*message) (gpointer data, const char *text, LabPeer *peer);
+  void (*closing) (gpointer data, guint code, const char *reason, LabPeer *peer);
+  void (*closed)  (gpointer data, LabPeer *peer);
+} LabPeerObserver;
+
+void      _lab_peer_set_observer      (LabPeer               *self,
+                                       const LabPeerObserver *observer,
+                                       gpointer               data);
 LabPeer  *_lab_peer_new               (guint               id,
                                        LabRoute            route,
                                        SoupServerMessage  *message,

@@ -23,6 +23,8 @@ struct _LabPeer
 
   guint                    id;
   LabRoute                 route;
+  const LabPeerObserver   *observer;
+  gpointer                 observer_data;
   char                    *path;
   char                    *remote_address;
   char                    *origin;

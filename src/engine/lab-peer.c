@@ -214,6 +214,8 @@ connection_message_cb (LabPeer                   *self,
    * libsoup checked the UTF-8: the copy only adds the terminating nul. */
   data = g_bytes_get_data (message, &size);
   text = g_strndup (data, size);
+  if (self->observer != NULL)
+    self->observer->message (self->observer_data, text, self);
   g_signal_emit (self, signals[MESSAGE], 0, text);
 }
 
@@ -229,6 +231,8 @@ connection_closed_cb (LabPeer                 *self,
   _lab_peer_record_closed (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
+  if (self->observer != NULL)
+    self->observer->closed (self->observer_data, self);
   g_signal_emit (self, signals[CLOSED], 0);
 }
 
@@ -313,6 +317,19 @@ _lab_peer_new (guint              id,
   return self;
 }
 
+/* @observer outlives the peer (a static table); @data is dropped with
+ * _lab_peer_set_observer (self, NULL, NULL) before it goes. */
+void
+_lab_peer_set_observer (LabPeer               *self,
+                        const LabPeerObserver *observer,
+                        gpointer               data)
+{
+  g_return_if_fail (LAB_IS_PEER (self));
+
+  self->observer = observer;
+  self->observer_data = data;
+}
+
 void
 _lab_peer_close (LabPeer    *self,
                  gushort     code,
@@ -325,6 +342,8 @@ _lab_peer_close (LabPeer    *self,
 
   lab_peer_outbox_clear (&self->outbox);
   lab_close_record_send (&self->close, code, reason);
+  if (self->observer != NULL)
+    self->observer->closing (self->observer_data, code, reason, self);
   g_signal_emit (self, signals[CLOSING], 0, (guint) code, reason);
   soup_websocket_connection_close (self->connection, code, reason);
 }

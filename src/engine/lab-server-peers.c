@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#if HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "lab-hello.h"
 #include "lab-peer-private.h"
@@ -32,10 +35,11 @@ _lab_server_log_event (LabServer *self,
 }
 
 static void
-peer_message_cb (LabServer  *self,
+peer_message_cb (gpointer    data,
                  const char *text,
                  LabPeer    *peer)
 {
+  LabServer *self = data;
   LabEvent *event = _lab_peer_new_event (peer, LAB_EVENT_MESSAGE_IN, text);
 
   lab_event_set_size (event, strlen (text));
@@ -61,11 +65,12 @@ peer_message_cb (LabServer  *self,
 }
 
 static void
-peer_closing_cb (LabServer  *self,
+peer_closing_cb (gpointer    data,
                  guint       code,
                  const char *reason,
                  LabPeer    *peer)
 {
+  LabServer *self = data;
   LabEvent *event;
 
   /* A normal close after hello is part of the conversation, not news. */
@@ -92,9 +97,10 @@ _lab_server_complete_shutdown_if_idle (LabServer *self)
 }
 
 static void
-peer_closed_cb (LabServer *self,
-                LabPeer   *peer)
+peer_closed_cb (gpointer  data,
+                LabPeer  *peer)
 {
+  LabServer *self = data;
   LabEvent *event;
   guint position;
   gushort code;
@@ -111,12 +117,49 @@ peer_closed_cb (LabServer *self,
   lab_time_room_leave (self->time_room, peer);
   lab_counter_room_leave (self->counter_room, peer);
 
-  g_signal_handlers_disconnect_by_data (peer, self);
+  _lab_peer_set_observer (peer, NULL, NULL);
 
   if (g_list_store_find (self->peers, peer, &position))
     g_list_store_remove (self->peers, position);
 
   _lab_server_complete_shutdown_if_idle (self);
+}
+
+static const LabPeerObserver peer_observer = {
+  .message = peer_message_cb,
+  .closing = peer_closing_cb,
+  .closed = peer_closed_cb,
+};
+
+/* A burst of joins leaves the memory its HTTP requests and handshakes used
+ * free but scattered between the connections that stay; malloc keeps it.
+ * When the joins stop for a moment, it goes back to the system: an idle
+ * class costs what its connections hold, not what their arrival took. */
+#define TRIM_AFTER_JOINS 64
+#define TRIM_QUIET_MS    100
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+  LabServer *self = user_data;
+
+  self->trim_source = 0;
+  self->joins_since_trim = 0;
+#if HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+note_join (LabServer *self)
+{
+  if (++self->joins_since_trim < TRIM_AFTER_JOINS)
+    return;
+
+  g_clear_handle_id (&self->trim_source, g_source_remove);
+  self->trim_source = g_timeout_add (TRIM_QUIET_MS, trim_cb, self);
 }
 
 static void
@@ -134,12 +177,11 @@ upgrade_written_cb (SoupServerMessage *message,
   _lab_peer_set_ping_interval (peer, self->ping_interval);
 
   /* Dropped when the peer closes, or by the server's dispose. */
-  g_signal_connect_swapped (peer, "message", G_CALLBACK (peer_message_cb), self);
-  g_signal_connect_swapped (peer, "closing", G_CALLBACK (peer_closing_cb), self);
-  g_signal_connect_swapped (peer, "closed", G_CALLBACK (peer_closed_cb), self);
+  _lab_peer_set_observer (peer, &peer_observer, self);
 
   g_list_store_append (self->peers, peer);
   _lab_server_log_event (self, _lab_peer_new_event (peer, LAB_EVENT_JOIN, lab_peer_get_origin (peer)));
+  note_join (self);
 
   switch (upgrade->route)
     {

@@ -68,6 +68,9 @@ struct _LabServer
   guint            stall_timeout_ms;
   guint            ping_interval;
   guint            keepalive_source;
+  /* Gives memory back after a burst of joins (see lab-server-peers.c) */
+  guint            trim_source;
+  guint            joins_since_trim;
   guint            port;
   guint            bound_port;
   guint            next_peer_id;

@@ -50,6 +50,7 @@ lab_server_dispose (GObject *object)
   LabServer *self = LAB_SERVER (object);
 
   g_clear_handle_id (&self->keepalive_source, g_source_remove);
+  g_clear_handle_id (&self->trim_source, g_source_remove);
   g_clear_object (&self->time_room);
   g_clear_object (&self->counter_room);
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
@@ -62,7 +63,7 @@ lab_server_dispose (GObject *object)
         {
           g_autoptr(LabPeer) peer = g_list_model_get_item (G_LIST_MODEL (self->peers), i);
 
-          g_signal_handlers_disconnect_by_data (peer, self);
+          _lab_peer_set_observer (peer, NULL, NULL);
         }
     }
 
