@@ -8,7 +8,7 @@ what="${1:-app}"
 app_packages=(
   meson ninja-build gcc pkg-config gettext
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libgnutls28-dev
-  libgtk-4-dev libadwaita-1-dev
+  libgtk-4-dev libadwaita-1-dev libqrencode-dev
   desktop-file-utils appstream glib-networking hicolor-icon-theme
 )
 
@@ -21,6 +21,7 @@ test_packages=(
   imagemagick
   chromium
   valgrind
+  zbar-tools
 )
 
 case "$what" in

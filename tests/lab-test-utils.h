@@ -124,6 +124,10 @@ LabTestProcess          *lab_test_headless_start     (guint                    *
                                                       ...);
 void                     lab_test_headless_stop      (LabTestProcess           *server);
 
+gboolean                 lab_test_require_zbarimg    (void);
+char                    *lab_test_qr_decode_image    (const char               *path);
+char                    *lab_test_qr_decode_terminal (const char               *drawing);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestProcess, lab_test_process_free)
 
 /* Many counter clients joining at once, as a class does. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lab-client.h"
+#include "lab-network.h"
 #include "lab-protocol.h"
 #include "lab-tls.h"
 #include "lab-test-client-utils.h"
@@ -233,6 +234,129 @@ test_tls_refuses_bad_certificates (void)
   }
 }
 
+#define JOIN_PREFIX "Join from other devices: "
+
+static gboolean
+is_qr_line (const char *line)
+{
+  if (g_utf8_strlen (line, -1) < 21)
+    return FALSE;
+
+  for (const char *c = line; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar ch = g_utf8_get_char (c);
+
+      if (ch != ' ' && ch != 0x2588 && ch != 0x2580 && ch != 0x2584)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The QR code's lines, once all of them are there. */
+static char *
+dup_whole_qr (LabTestProcess *server)
+{
+  g_autofree char *output = lab_test_process_dup_output (server);
+  g_auto(GStrv) lines = g_strsplit (output, "\n", -1);
+  g_autoptr(GString) drawing = g_string_new (NULL);
+  guint n = 0;
+  guint side = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i + 1] != NULL && is_qr_line (lines[i]))
+      {
+        side = (guint) g_utf8_strlen (lines[i], -1);
+        g_string_append_printf (drawing, "%s\n", lines[i]);
+        n++;
+      }
+
+  if (side == 0 || n < (side + 1) / 2)
+    return NULL;
+
+  return g_string_free (g_steal_pointer (&drawing), FALSE);
+}
+
+static gboolean
+has_whole_qr (gpointer data)
+{
+  g_autofree char *drawing = dup_whole_qr (data);
+
+  return drawing != NULL;
+}
+
+/* `--lan` tells a class where to join: each address's counter page, IPv4
+ * first, and the first as a QR code a phone reads off the terminal. */
+static void
+test_lan_join_qr (void)
+{
+  g_auto(GStrv) addresses = lab_network_dup_lan_addresses ();
+  g_autoptr(LabTestProcess) server = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *drawing = NULL;
+  g_autofree char *decoded = NULL;
+  g_autofree char *first_url = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean seen_ipv6 = FALSE;
+  guint port;
+  guint n_urls = 0;
+
+  if (!lab_test_require_zbarimg ())
+    return;
+
+  server = spawn_headless ("--port", "0", "--lan", NULL);
+  port = lab_test_process_wait_listening (server);
+
+  if (addresses[0] == NULL)
+    {
+      lab_test_process_wait_line (server, "No network address other devices could join at");
+      lab_test_headless_stop (server);
+      return;
+    }
+
+  lab_test_process_wait_line (server, JOIN_PREFIX);
+  g_assert_true (lab_test_wait_until (has_whole_qr, server, 10000));
+  drawing = dup_whole_qr (server);
+  output = lab_test_process_dup_output (server);
+  lines = g_strsplit (output, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *url;
+
+      if (!g_str_has_prefix (lines[i], JOIN_PREFIX))
+        continue;
+
+      url = lines[i] + strlen (JOIN_PREFIX);
+      if (first_url == NULL)
+        first_url = g_strdup (url);
+      /* IPv4 first, then IPv6. */
+      if (strchr (url, '[') != NULL)
+        seen_ipv6 = TRUE;
+      else
+        g_assert_false (seen_ipv6);
+      n_urls++;
+    }
+
+  /* Every address, none of them loopback, on the port it listens on. */
+  g_assert_cmpuint (n_urls, ==, g_strv_length (addresses));
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      g_autofree char *url = strchr (addresses[i], ':') != NULL
+                             ? g_strdup_printf ("http://[%s]:%u/", addresses[i], port)
+                             : g_strdup_printf ("http://%s:%u/", addresses[i], port);
+      g_autofree char *line = g_strconcat (JOIN_PREFIX, url, NULL);
+
+      g_assert_true (lab_test_process_has_line (server, line));
+    }
+  g_assert_false (lab_test_process_has_line (server, JOIN_PREFIX "http://127.0.0.1"));
+
+  decoded = lab_test_qr_decode_terminal (drawing);
+  g_assert_cmpstr (decoded, ==, first_url);
+
+  lab_test_headless_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +369,7 @@ main (int   argc,
   g_test_add_func ("/headless/bad-options", test_bad_options);
   g_test_add_func ("/headless/version-and-help", test_version_and_help);
   g_test_add_func ("/headless/tls", test_tls);
+  g_test_add_func ("/headless/lan-join-qr", test_lan_join_qr);
   g_test_add_func ("/headless/tls-refuses-bad-certificates", test_tls_refuses_bad_certificates);
 
   return g_test_run ();

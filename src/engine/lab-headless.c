@@ -8,6 +8,8 @@
 #include <glib-unix.h>
 
 #include "lab-headless.h"
+#include "lab-endpoint.h"
+#include "lab-qr-code.h"
 #include "lab-options.h"
 #include "lab-server-supervisor.h"
 #include "lab-tls.h"
@@ -84,6 +86,40 @@ print_certificate (GTlsCertificate *certificate)
   fflush (stdout);
 }
 
+/* With other devices allowed, what a class needs to join: each address's
+ * counter page, and the first one as a QR code to scan off the terminal. */
+static void
+print_join_addresses (LabServer *server)
+{
+  GListModel *endpoints = lab_server_get_endpoints (server);
+  g_autoptr(LabQrCode) code = NULL;
+  g_autofree char *drawing = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
+    {
+      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
+
+      if (lab_endpoint_get_kind (endpoint) != LAB_ENDPOINT_COUNTER_PAGE ||
+          lab_endpoint_is_loopback (endpoint))
+        continue;
+
+      g_print (_("Join from other devices: %s\n"), lab_endpoint_get_url (endpoint));
+      if (code == NULL)
+        code = lab_qr_code_new (lab_endpoint_get_url (endpoint), NULL);
+    }
+
+  if (code == NULL)
+    {
+      g_print (_("No network address other devices could join at was found\n"));
+      fflush (stdout);
+      return;
+    }
+
+  drawing = lab_qr_code_format_terminal (code);
+  g_print ("%s", drawing);
+  fflush (stdout);
+}
+
 static void
 started_cb (GObject      *object,
             GAsyncResult *result,
@@ -103,6 +139,9 @@ started_cb (GObject      *object,
 
   if (lab_server_get_tls_certificate (headless->server) != NULL)
     print_certificate (lab_server_get_tls_certificate (headless->server));
+
+  if (lab_server_get_allow_lan (headless->server))
+    print_join_addresses (headless->server);
 }
 
 int
