@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-address-rows.h"
 #include "lab-peer.h"
 #include "lab-server-pane.h"
 #include "lab-throttled-list.h"
@@ -55,84 +56,10 @@ G_DEFINE_FINAL_TYPE (LabServerPane, lab_server_pane, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
 
-/* A flat button acting on @url: what a row of an address offers. */
-static void
-add_url_button (AdwActionRow *row,
-                const char   *icon_name,
-                const char   *tooltip,
-                const char   *accessible_label,
-                const char   *action_name,
-                const char   *url)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", url);
-  adw_action_row_add_suffix (row, button);
-}
-
-static GtkWidget *
-address_row_new (const char *url,
-                 const char *what,
-                 gboolean    openable)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *copy_label = g_strdup_printf (_("Copy %s"), url);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), url);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), what);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  gtk_widget_add_css_class (row, "property");
-
-  add_url_button (ADW_ACTION_ROW (row), "edit-copy-symbolic", _("Copy"), copy_label,
-                  "win.copy-text", url);
-
-  if (openable)
-    {
-      g_autofree char *open_label = g_strdup_printf (_("Open %s in a web browser"), url);
-
-      add_url_button (ADW_ACTION_ROW (row), "lab-globe-symbolic", _("Open in Web Browser"),
-                      open_label, "win.open-uri", url);
-    }
-
-  return row;
-}
-
-static const char *
-describe_endpoint (LabEndpoint *endpoint)
-{
-  switch (lab_endpoint_get_kind (endpoint))
-    {
-    case LAB_ENDPOINT_COUNTER_PAGE:
-      return _("Counter page for web browsers");
-    case LAB_ENDPOINT_COUNTER:
-      return _("Counter WebSocket");
-    case LAB_ENDPOINT_TIME_PAGE:
-      return _("Time page for web browsers");
-    case LAB_ENDPOINT_TIME:
-      return lab_endpoint_is_classic (endpoint) ? _("The tutorial's time server") : _("Time WebSocket");
-    case LAB_ENDPOINT_HELLO:
-      return lab_endpoint_is_classic (endpoint) ? _("The tutorial's hello server") : _("Hello WebSocket");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
 static void
 update_addresses (LabServerPane *self)
 {
-  GListModel *endpoints;
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->addresses_list))))
-    gtk_list_box_remove (self->addresses_list, child);
-
+  /* A stopped server's addresses are hidden, and replaced when it starts. */
   if (self->server == NULL || !lab_server_get_running (self->server))
     {
       adw_preferences_group_set_description (self->server_group, _("Stopped"));
@@ -146,16 +73,7 @@ update_addresses (LabServerPane *self)
                                          : _("Listening for this computer only"));
   gtk_widget_set_visible (GTK_WIDGET (self->addresses_list), TRUE);
 
-  endpoints = lab_server_get_endpoints (self->server);
-  for (guint i = 0; i < g_list_model_get_n_items (endpoints); i++)
-    {
-      g_autoptr(LabEndpoint) endpoint = g_list_model_get_item (endpoints, i);
-
-      gtk_list_box_append (self->addresses_list,
-                           address_row_new (lab_endpoint_get_url (endpoint),
-                                            describe_endpoint (endpoint),
-                                            lab_endpoint_is_page (endpoint)));
-    }
+  lab_address_rows_fill (self->addresses_list, lab_server_get_endpoints (self->server));
 }
 
 static void

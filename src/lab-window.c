@@ -7,6 +7,7 @@
 
 #include "lab-client-pane.h"
 #include "lab-halves.h"
+#include "lab-join-screen.h"
 #include "lab-probe.h"
 #include "lab-server-pane.h"
 #include "lab-tls.h"
@@ -373,6 +374,17 @@ open_counter_page_action (GtkWidget  *widget,
     open_uri (self, uri);
 }
 
+static void
+join_screen_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (lab_join_screen_new (GTK_WINDOW (self), self->supervisor,
+                                                       self->settings)));
+}
+
 /* Once the window has what it shows. */
 /* The client pings its server as often as the server pings its own clients. */
 static void
@@ -483,6 +495,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-text", "s", copy_text_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.open-counter-page", NULL, open_counter_page_action);
+  gtk_widget_class_install_action (widget_class, "win.join-screen", NULL, join_screen_action);
 }
 
 static void

@@ -213,3 +213,87 @@ wait_server_users (LabApplication *app,
   g_assert_true (lab_test_wait_until (server_has_users, &check, LAB_TEST_TIMEOUT_MS));
 }
 
+
+/* The first widget at or below @widget showing @css_class, or NULL. */
+GtkWidget *
+find_widget_with_class (GtkWidget  *widget,
+                        const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_with_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* What @widget shows on screen now, drawn by its window's renderer. */
+void
+save_widget_png (GtkWidget  *widget,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, (float) width, (float) height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* With LAB_SCREENSHOT_DIR set (README says when), @widget as NAME.png there:
+ * the pictures in README and the metainfo are what the tests saw. */
+void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *directory = g_getenv ("LAB_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (directory == NULL || directory[0] == '\0')
+    return;
+
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (directory, file, NULL);
+  save_widget_png (widget, path);
+  g_test_message ("screenshot: %s", path);
+}

@@ -30,5 +30,13 @@ LabTestProcess *spawn_python_watcher (LabApplication *app,
                                       const char     *final);
 void            wait_server_users    (LabApplication *app,
                                       guint           users);
+GtkWidget      *find_widget_with_class (GtkWidget    *widget,
+                                      const char     *css_class);
+GtkWidget      *find_widget_of_type  (GtkWidget      *widget,
+                                      GType           type);
+void            save_widget_png      (GtkWidget      *widget,
+                                      const char     *path);
+void            save_screenshot      (GtkWidget      *widget,
+                                      const char     *name);
 
 G_END_DECLS
