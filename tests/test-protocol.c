@@ -20,6 +20,12 @@ test_parse_action_valid (void)
     { "  {\n\"action\" : \"minus\"\n}  ", LAB_ACTION_MINUS },
     { "{\"action\":\"plus\",\"extra\":[1,2,3]}", LAB_ACTION_PLUS },
     { "{\"note\":\"caf\xc3\xa9 \xe2\x9c\x93\",\"action\":\"minus\"}", LAB_ACTION_MINUS },
+    /* All of RFC 8259 that a client might send along. */
+    { "{\"action\":\"pl\\u0075s\"}", LAB_ACTION_PLUS },
+    { "{\"n\":[-0,0.5,1e3,-2.5E-3,12],\"o\":{\"t\":true,\"f\":false,\"z\":null},\"action\":\"plus\"}",
+      LAB_ACTION_PLUS },
+    { "{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"action\":\"minus\"}", LAB_ACTION_MINUS },
+    { "\r\n\t{\"action\":\"plus\"}\r\n", LAB_ACTION_PLUS },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
@@ -61,6 +67,27 @@ test_parse_action_invalid (void)
     { "{\"action\":\"plus \"}", LAB_PROTOCOL_ERROR_UNKNOWN_ACTION },
     { "{\"action\":\"pl\\u0000us\"}", LAB_PROTOCOL_ERROR_UNKNOWN_ACTION },
     { "{\"action\":\"\xe2\x9e\x95\"}", LAB_PROTOCOL_ERROR_UNKNOWN_ACTION },
+    /* What json-glib 1.6 alone would take, and RFC 8259 does not. */
+    { "{'action':'plus'}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":'plus'}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\"} // plus", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "/* c */ {\"action\":\"plus\"}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{action:\"plus\"}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\"}{}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"n\":NaN}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"n\":Infinity}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"n\":01}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"n\":+1}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"n\":.5}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"n\":1.}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"pl\tus\"}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\\x41\"}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\\u00\"}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\",\"t\":True}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"action\":\"plus\"\f}", LAB_PROTOCOL_ERROR_NOT_JSON },
+    { "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+      LAB_PROTOCOL_ERROR_NOT_JSON },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)

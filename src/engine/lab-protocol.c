@@ -7,6 +7,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "lab-json-strict.h"
 #include "lab-protocol.h"
 
 /* The wire protocol of the tutorial's counter, as pure functions: text in, typed
@@ -28,6 +29,17 @@ lab_action_to_string (LabAction action)
     }
 }
 
+static gboolean
+is_blank (const char *text,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
 static JsonObject *
 parse_object (const char  *text,
               gssize       length,
@@ -36,12 +48,23 @@ parse_object (const char  *text,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *problem = NULL;
   JsonNode *root;
 
   g_assert (parser_out != NULL);
 
   if (text == NULL)
     text = "";
+  if (length < 0)
+    length = (gssize) strlen (text);
+
+  /* Blank text is "Message is empty" below, as before. */
+  if (!lab_json_strict_check (text, (gsize) length, &problem) && !is_blank (text, (gsize) length))
+    {
+      g_set_error (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_NOT_JSON,
+                   "Message is not valid JSON: %s", problem);
+      return NULL;
+    }
 
   if (!json_parser_load_from_data (parser, text, length, &local_error))
     {
