@@ -90,6 +90,11 @@ read_server_config (LabApplication *self)
   config->certificate_file = g_settings_get_string (self->settings, "tls-certificate-file");
   config->key_file = g_settings_get_string (self->settings, "tls-key-file");
   config->ping_interval = g_settings_get_uint (self->settings, "ping-interval");
+  config->max_clients = g_settings_get_uint (self->settings, "max-clients");
+  config->max_rate = g_settings_get_uint (self->settings, "max-rate");
+  config->request_timeout = g_settings_get_uint (self->settings, "request-timeout");
+  config->allow_any_origin = g_settings_get_boolean (self->settings, "allow-any-origin");
+  config->allowed_origins = g_settings_get_strv (self->settings, "allowed-origins");
 
   lab_options_apply_to_config (&self->options, config);
 
@@ -301,7 +306,8 @@ lab_application_startup (GApplication *app)
   };
   static const char * const server_keys[] = {
     "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",
-    "ping-interval",
+    "ping-interval", "max-clients", "max-rate", "request-timeout", "allowed-origins",
+    "allow-any-origin",
   };
   g_autoptr(LabServerConfig) config = NULL;
   g_autoptr(LabServer) server = NULL;

@@ -116,6 +116,40 @@ lab_test_raw_connect (guint       port,
   return g_steal_pointer (&socket);
 }
 
+/* @request as it is, then the response's status line and headers (or what
+ * came before the server closed); @socket_out keeps the connection. */
+char *
+lab_test_raw_request (guint        port,
+                      const char  *request,
+                      GSocket    **socket_out)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+  GString *response = g_string_new (NULL);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  raw_write_all (socket, request, strlen (request));
+
+  while (!g_str_has_suffix (response->str, "\r\n\r\n"))
+    {
+      char c;
+
+      if (!raw_read_exactly (socket, &c, 1))
+        break;
+      g_string_append_c (response, c);
+    }
+
+  if (socket_out != NULL)
+    *socket_out = g_steal_pointer (&socket);
+  return g_string_free (response, FALSE);
+}
+
 void
 lab_test_raw_send_frame (GSocket    *socket,
                          guint8      opcode,

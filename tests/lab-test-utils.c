@@ -65,6 +65,17 @@ lab_test_server_new_started (void)
   return g_steal_pointer (&server);
 }
 
+/* For tests that click faster than any person on purpose: no message rate. */
+void
+lab_test_server_set_max_rate (LabServer *server,
+                              guint      max_rate)
+{
+  g_autoptr(LabServerConfig) config = lab_server_config_new ();
+
+  config->max_rate = max_rate;
+  lab_server_limits_apply_config (lab_server_get_limits (server), config);
+}
+
 char *
 lab_test_url (LabServer  *server,
               const char *path)

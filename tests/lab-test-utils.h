@@ -21,6 +21,8 @@ gboolean                 lab_test_wait_until         (LabTestCondition          
 void                     lab_test_run_for            (guint                     milliseconds);
 guint                    lab_test_free_port          (void);
 LabServer               *lab_test_server_new_started (void);
+void                     lab_test_server_set_max_rate (LabServer               *server,
+                                                      guint                     max_rate);
 char                    *lab_test_url                (LabServer                *server,
                                                       const char               *path);
 SoupWebsocketConnection *lab_test_connect            (const char               *url,
@@ -74,6 +76,9 @@ guint                    lab_test_fetch              (SoupSession              *
 GSocket                 *lab_test_raw_connect        (guint                     port,
                                                       const char               *path,
                                                       int                       receive_buffer);
+char                    *lab_test_raw_request        (guint                     port,
+                                                      const char               *request,
+                                                      GSocket                 **socket_out);
 void                     lab_test_raw_send_frame     (GSocket                  *socket,
                                                       guint8                    opcode,
                                                       gboolean                  fin,

@@ -144,6 +144,7 @@ test_pings_never_split_frames (Fixture       *fixture,
 
   lab_server_set_ping_interval (fixture->server, 0);
   lab_server_set_stall_timeout (fixture->server, 3600 * 1000);
+  lab_test_server_set_max_rate (fixture->server, 0);
   clicker = lab_test_fixture_connect (fixture, "/");
   lab_test_receive_until (clicker, "{\"type\":\"state\",\"value\":0}");
   /* A small receive buffer makes libsoup's writes stop part-way through frames. */

@@ -142,6 +142,7 @@ test_slow_reader_is_bounded (Fixture       *fixture,
 
   /* Slow, not stuck: however long this machine takes, it is not closed. */
   lab_server_set_stall_timeout (fixture->server, 3600 * 1000);
+  lab_test_server_set_max_rate (fixture->server, 0);
   g_free (lab_test_receive (clicker));
   g_free (lab_test_receive (clicker));
 
@@ -249,6 +250,7 @@ test_stuck_reader_closed_1008 (Fixture       *fixture,
   guint clicks = 0;
 
   lab_server_set_stall_timeout (fixture->server, 300);
+  lab_test_server_set_max_rate (fixture->server, 0);
   g_free (lab_test_receive (clicker));
   g_free (lab_test_receive (clicker));
   stuck = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/counter", 4096);

@@ -289,6 +289,11 @@ lab_event_describe (LabEvent *self)
       return g_strdup_printf (_("Closing #%u with close code %s%s%s"),
                               self->peer_id, label, *detail ? ", " : "", detail);
 
+    case LAB_EVENT_REFUSED:
+      if (self->path != NULL)
+        return g_strdup_printf (_("Refused %s from %s: %s"), self->path, self->peer_address, detail);
+      return g_strdup_printf (_("Closed the connection from %s: %s"), self->peer_address, detail);
+
     default:
       g_return_val_if_reached (NULL);
     }

@@ -17,6 +17,7 @@ typedef enum
   LAB_EVENT_MESSAGE_OUT,  /* detail: the text (shortened); peer 0 and count N for a broadcast */
   LAB_EVENT_ERROR,        /* detail: what was wrong with what the peer sent */
   LAB_EVENT_CLOSE,        /* the server closes a peer: code and reason */
+  LAB_EVENT_REFUSED,      /* a connection turned away: path (if any) and why */
 } LabEventKind;
 
 #define LAB_TYPE_EVENT (lab_event_get_type ())

@@ -19,6 +19,12 @@ typedef struct
   gboolean  headless;
   int       ping_interval;  /* -1: not given */
   gboolean  trace;
+  /* Limits; -1: not given */
+  int       max_clients;
+  int       max_rate;
+  int       request_timeout;
+  char    **allow_origins;
+  gboolean  allow_any_origin;
 } LabOptions;
 
 void          lab_options_init            (LabOptions   *options);

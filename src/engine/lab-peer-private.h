@@ -62,6 +62,9 @@ void      _lab_peer_send              (LabPeer            *self,
 void      _lab_peer_close             (LabPeer            *self,
                                        gushort             code,
                                        const char         *reason);
+gboolean  _lab_peer_take_token        (LabPeer            *self,
+                                       guint               rate,
+                                       guint               burst);
 gboolean  _lab_peer_get_newcomer      (LabPeer            *self);
 void      _lab_peer_set_newcomer      (LabPeer            *self,
                                        gboolean            newcomer);

@@ -59,6 +59,11 @@ struct _LabPeer
   gint64                   state_heard;
   guint                    has_state_heard : 1;
   guint                    newcomer : 1;
+
+  /* The message allowance (lab-peer-allowance.c): tokens left, and when it
+   * was last topped up (monotonic µs; 0: never, a full bucket) */
+  double                   tokens;
+  gint64                   tokens_at;
 };
 
 G_END_DECLS

@@ -19,6 +19,9 @@ lab_server_config_new (void)
 
   config->port = LAB_DEFAULT_PORT;
   config->ping_interval = LAB_PING_INTERVAL_DEFAULT;
+  config->max_clients = LAB_MAX_CLIENTS_DEFAULT;
+  config->max_rate = LAB_MAX_RATE_DEFAULT;
+  config->request_timeout = LAB_REQUEST_TIMEOUT_DEFAULT;
 
   return config;
 }
@@ -33,6 +36,7 @@ lab_server_config_copy (const LabServerConfig *config)
   copy = g_memdup2 (config, sizeof *config);
   copy->certificate_file = g_strdup (config->certificate_file);
   copy->key_file = g_strdup (config->key_file);
+  copy->allowed_origins = g_strdupv (config->allowed_origins);
 
   return copy;
 }
@@ -45,6 +49,7 @@ lab_server_config_free (LabServerConfig *config)
 
   g_free (config->certificate_file);
   g_free (config->key_file);
+  g_strfreev (config->allowed_origins);
   g_free (config);
 }
 

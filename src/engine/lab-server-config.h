@@ -15,6 +15,12 @@ typedef struct
   char     *certificate_file;  /* for TLS; it may hold the key too */
   char     *key_file;          /* NULL or "": the key is in the certificate file */
   guint     ping_interval;     /* seconds; 0: no keepalive pings */
+  /* Limits (see LabServerLimits); 0 turns each off */
+  guint     max_clients;
+  guint     max_rate;          /* messages a second per connection */
+  guint     request_timeout;   /* seconds to send a complete HTTP request */
+  gboolean  allow_any_origin;
+  char    **allowed_origins;   /* besides the ones always allowed; NULL for none */
 } LabServerConfig;
 
 #define LAB_TYPE_SERVER_CONFIG (lab_server_config_get_type ())

@@ -44,6 +44,7 @@ socket_finalized_cb (gpointer  data,
   LabServer *self = data;
 
   g_hash_table_remove (self->sockets, where_the_object_was);
+  _lab_server_forget_awaiting (self, (GSocket *) where_the_object_was);
 }
 
 static void
@@ -169,6 +170,7 @@ accept_connection (Listener *listener,
       return;
     }
 
+  _lab_server_await_request (listener->server, socket, remote_address);
   connection = g_socket_connection_factory_create_connection (socket);
 
   if (listener->tls_certificate != NULL)
@@ -279,6 +281,7 @@ listener_new (LabServer    *server,
   listener->cancellable = g_cancellable_new ();
   listener->soup = soup_server_new ("server-header", "WebSocketLab/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (listener->soup, NULL, _lab_server_request_cb, listener, NULL);
+  g_signal_connect (listener->soup, "request-read", G_CALLBACK (_lab_server_request_read_cb), server);
 
   return listener;
 }

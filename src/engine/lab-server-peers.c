@@ -40,7 +40,12 @@ peer_message_cb (gpointer    data,
                  LabPeer    *peer)
 {
   LabServer *self = data;
-  LabEvent *event = _lab_peer_new_event (peer, LAB_EVENT_MESSAGE_IN, text);
+  LabEvent *event;
+
+  if (!_lab_server_within_rate (self, peer))
+    return;
+
+  event = _lab_peer_new_event (peer, LAB_EVENT_MESSAGE_IN, text);
 
   lab_event_set_size (event, strlen (text));
   _lab_server_log_event (self, event);
@@ -219,6 +224,10 @@ _lab_server_request_cb (SoupServer        *soup,
 
       if (soup_websocket_server_check_handshake (message, NULL, NULL, NULL, &error))
         {
+          if (!_lab_server_admit_upgrade (listener->server, message,
+                                          listener->tls_certificate != NULL))
+            return;
+
           /* It sets the error response itself when it refuses. */
           if (!soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL))
             return;

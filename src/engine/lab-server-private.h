@@ -5,6 +5,7 @@
 
 #include "lab-counter-room.h"
 #include "lab-server.h"
+#include "lab-server-limits.h"
 #include "lab-time-room.h"
 
 G_BEGIN_DECLS
@@ -55,6 +56,7 @@ struct _LabServer
   GPtrArray       *listeners;
   GTlsCertificate *tls_certificate;
 
+  LabServerLimits *limits;
   LabCounterRoom  *counter_room;
   LabTimeRoom     *time_room;
 
@@ -68,6 +70,10 @@ struct _LabServer
   guint            stall_timeout_ms;
   guint            ping_interval;
   guint            keepalive_source;
+  /* Connections yet to send a request (see lab-server-admission.c) */
+  GHashTable      *awaiting_by_socket;
+  GHashTable      *awaiting_by_remote;
+  guint            deadline_source;
   /* Gives memory back after a burst of joins (see lab-server-peers.c) */
   guint            trim_source;
   guint            joins_since_trim;
@@ -98,5 +104,20 @@ void     _lab_server_request_cb                (SoupServer        *soup,
                                                 gpointer           listener);
 void     _lab_server_complete_shutdown_if_idle (LabServer         *self);
 void     _lab_server_restart_keepalive         (LabServer         *self);
+void     _lab_server_init_admission            (LabServer         *self);
+void     _lab_server_clear_admission           (LabServer         *self);
+void     _lab_server_await_request             (LabServer         *self,
+                                                GSocket           *socket,
+                                                GSocketAddress    *remote);
+void     _lab_server_forget_awaiting           (LabServer         *self,
+                                                GSocket           *socket);
+void     _lab_server_request_read_cb           (SoupServer        *soup,
+                                                SoupServerMessage *message,
+                                                gpointer           user_data);
+gboolean _lab_server_admit_upgrade             (LabServer         *self,
+                                                SoupServerMessage *message,
+                                                gboolean           tls);
+gboolean _lab_server_within_rate               (LabServer         *self,
+                                                LabPeer           *peer);
 
 G_END_DECLS

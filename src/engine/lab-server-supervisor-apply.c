@@ -95,6 +95,7 @@ apply_with (GTask           *task,
 
   /* Takes effect on every connection without a restart. */
   lab_server_set_ping_interval (self->server, request->config->ping_interval);
+  lab_server_limits_apply_config (lab_server_get_limits (self->server), request->config);
 
   if (is_serving (self, request->config, certificate))
     {

@@ -183,6 +183,7 @@ _lab_server_supervisor_configure (LabServerSupervisor   *self,
   lab_server_set_classic_ports (self->server, config->classic_ports);
   lab_server_set_tls_certificate (self->server, certificate);
   lab_server_set_ping_interval (self->server, config->ping_interval);
+  lab_server_limits_apply_config (lab_server_get_limits (self->server), config);
 }
 
 /* After a start by hand: the server runs, or :problem says why not. */

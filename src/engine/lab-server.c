@@ -69,6 +69,7 @@ lab_server_dispose (GObject *object)
 
   g_clear_object (&self->peers);
   g_clear_object (&self->endpoints);
+  g_clear_object (&self->limits);
   g_clear_object (&self->counter);
   g_clear_object (&self->event_log);
   g_clear_object (&self->frames);
@@ -79,6 +80,7 @@ lab_server_dispose (GObject *object)
   if (self->sockets != NULL)
     _lab_server_forget_sockets (self);
   g_clear_pointer (&self->sockets, g_hash_table_unref);
+  _lab_server_clear_admission (self);
 
   G_OBJECT_CLASS (lab_server_parent_class)->dispose (object);
 }
@@ -306,9 +308,11 @@ lab_server_init (LabServer *self)
   self->time_room = lab_time_room_new ();
   self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->sockets = g_hash_table_new (NULL, NULL);
+  _lab_server_init_admission (self);
   self->port = LAB_DEFAULT_PORT;
   self->stall_timeout_ms = LAB_PEER_DEFAULT_STALL_TIMEOUT_MS;
   self->ping_interval = LAB_PING_INTERVAL_DEFAULT;
+  self->limits = lab_server_limits_new ();
   _lab_server_restart_keepalive (self);
   self->frames = lab_bounded_list_new (LAB_TYPE_FRAME, LAB_SERVER_CAPTURE_FRAMES,
                                       LAB_BOUNDED_LIST_OLDEST_FIRST);

@@ -6,6 +6,7 @@
 #include "lab-counter.h"
 #include "lab-endpoint.h"
 #include "lab-bounded-list.h"
+#include "lab-server-limits.h"
 #include "lab-event.h"
 #include "lab-frame.h"
 #include "lab-types.h"
@@ -63,6 +64,7 @@ char            *lab_server_dup_url               (LabServer            *self,
 LabCounter      *lab_server_get_counter           (LabServer            *self);
 GListModel      *lab_server_get_peers             (LabServer            *self);
 LabBoundedList  *lab_server_get_event_log         (LabServer            *self);
+LabServerLimits *lab_server_get_limits            (LabServer            *self);
 double           lab_server_get_time_interval_max (LabServer            *self);
 void             lab_server_set_time_interval_max (LabServer            *self,
                                                    double                seconds);

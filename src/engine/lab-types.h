@@ -17,6 +17,17 @@ typedef struct _LabServer        LabServer;
 #define LAB_PING_INTERVAL_DEFAULT 20
 #define LAB_PING_INTERVAL_MAX 3600
 
+/* What a room of curious students may do (see LabServerLimits): connections
+ * at once, messages a second per connection (with bursts of five seconds'
+ * worth), and seconds to send a complete HTTP request. */
+#define LAB_MAX_CLIENTS_DEFAULT 10000
+#define LAB_MAX_CLIENTS_MAX 100000
+#define LAB_MAX_RATE_DEFAULT 100
+#define LAB_MAX_RATE_MAX 100000
+#define LAB_RATE_BURST_SECONDS 5
+#define LAB_REQUEST_TIMEOUT_DEFAULT 10
+#define LAB_REQUEST_TIMEOUT_MAX 3600
+
 /* Where a WebSocket request is routed; also names the endpoint in logs and views. */
 typedef enum
 {
