@@ -297,6 +297,7 @@ lab_application_startup (GApplication *app)
     { "win.plus", { "<Control>plus", "<Control>equal", NULL } },
     { "win.minus", { "<Control>minus", NULL } },
     { "win.open-counter-page", { "<Control>o", NULL } },
+    { "win.toggle-inspector", { "<Control>i", NULL } },
   };
   static const char * const server_keys[] = {
     "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",
