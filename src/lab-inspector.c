@@ -25,7 +25,7 @@ struct _LabInspector
   GtkLabel               *title_label;
   GtkLabel               *state_label;
   GtkLabel               *rtt_label;
-  AdwViewStack           *view_stack;
+  GtkStack               *view_stack;
   LabFramesView          *frames_view;
   LabHandshakeView       *handshake_view;
 };
@@ -67,6 +67,9 @@ describe_code (gushort code)
 {
   const char *meaning = lab_close_code_get_meaning (code);
 
+  if (code == 1006)
+    return g_strdup (_("Code 1006 is never sent on the wire: it says the connection ended "
+                       "without a close frame (RFC 6455)."));
   if (meaning != NULL)
     return g_strdup_printf (_("Code %u means “%s” (RFC 6455)."), code, meaning);
   if (code >= 4000 && code <= 4999)
@@ -359,7 +362,7 @@ lab_inspector_show_page (LabInspector *self,
                          const char   *name)
 {
   g_return_if_fail (LAB_IS_INSPECTOR (self));
-  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  gtk_stack_set_visible_child_name (self->view_stack, name);
 }
 
 /* What a person reads: the round trip, and whether and how it closed. */

@@ -8,7 +8,7 @@
 
 #include "lab-close-dialog.h"
 #include "lab-peer-row.h"
-#include "lab-ui-test-utils.h"
+#include "lab-inspector-test-utils.h"
 
 /* The Inspector in the real window under Xvfb, driven as a person drives it:
  * a real client connects to the app's server, Inspect in Connected Clients
@@ -16,62 +16,7 @@
  * wire: the handshake and its derivation, the frames and their bits, the
  * filters, Pause and Clear, a ping's round trip, the export, and a close. */
 
-typedef struct
-{
-  LabWindow               *window;
-  LabInspector            *inspector;
-  LabFramesView           *frames_view;
-  SoupWebsocketConnection *client;
-  guint                    peer_id;
-} Scene;
-
-static GListModel *
-shown (Scene *scene)
-{
-  return G_LIST_MODEL (lab_frames_view_get_shown (scene->frames_view));
-}
-
-/* Where the list shows the newest frame that matches, or -1. */
-static int
-find_shown (Scene             *scene,
-            LabFrameDirection  direction,
-            guint8             opcode)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (shown (scene)); i++)
-    {
-      g_autoptr(LabFrame) frame = g_list_model_get_item (shown (scene), i);
-
-      if (lab_frame_get_direction (frame) == direction && lab_frame_get_opcode (frame) == opcode)
-        return i;
-    }
-
-  return -1;
-}
-
-typedef struct
-{
-  Scene             *scene;
-  LabFrameDirection  direction;
-  guint8             opcode;
-} FrameWanted;
-
-static gboolean
-frame_shown (gpointer data)
-{
-  FrameWanted *wanted = data;
-
-  return find_shown (wanted->scene, wanted->direction, wanted->opcode) >= 0;
-}
-
-static void
-wait_frame_shown (Scene             *scene,
-                  LabFrameDirection  direction,
-                  guint8             opcode)
-{
-  FrameWanted wanted = { scene, direction, opcode };
-
-  g_assert_true (lab_test_wait_until (frame_shown, &wanted, LAB_TEST_TIMEOUT_MS));
-}
+typedef InspectorScene Scene;
 
 static LabPeerRow *
 find_peer_row (GtkWidget *widget,
@@ -148,20 +93,6 @@ assert_inspector_tab (Scene *scene)
   g_assert_cmpstr (title, ==, "Inspector");
 }
 
-typedef struct
-{
-  GListModel *peers;
-  guint       before;
-} PeersWanted;
-
-static gboolean
-has_more_peers (gpointer data)
-{
-  PeersWanted *wanted = data;
-
-  return g_list_model_get_n_items (wanted->peers) > wanted->before;
-}
-
 /* Steps */
 
 static void
@@ -169,8 +100,7 @@ open_inspector_and_pick (Scene          *scene,
                          LabApplication *app)
 {
   LabServer *server = lab_ui_test_get_server (app);
-  GListModel *peers = lab_server_get_peers (server);
-  guint before = g_list_model_get_n_items (peers);
+  guint before = g_list_model_get_n_items (lab_server_get_peers (server));
   g_autoptr(LabPeer) peer = NULL;
   LabPeerRow *row;
   GtkWidget *inspect;
@@ -182,9 +112,7 @@ open_inspector_and_pick (Scene          *scene,
   g_assert_null (lab_inspector_get_connection (scene->inspector));
 
   scene->client = lab_test_connect_path (server, "/counter");
-  g_assert_true (lab_test_wait_until (has_more_peers, &(PeersWanted) { peers, before },
-                                      LAB_TEST_TIMEOUT_MS));
-  peer = g_list_model_get_item (peers, before);
+  peer = wait_new_peer (server, before);
   scene->peer_id = lab_peer_get_id (peer);
   g_assert_false (lab_peer_get_capture (peer));
 
@@ -234,18 +162,9 @@ handshake_shows_derivation (Scene *scene)
   g_assert_nonnull (strstr (response, expected));
   g_assert_cmpstr (lab_handshake_view_get_verdict_mark (view), ==, "✓");
   g_assert_nonnull (strstr (lab_handshake_view_get_verdict (view), "Matches"));
+  inspector_save_png (scene, "inspector-handshake.png");
 
   lab_inspector_show_page (scene->inspector, "frames");
-}
-
-static void
-assert_bits (LabFrameDiagram *diagram,
-             const char      *field,
-             const char      *expected)
-{
-  g_autofree char *bits = lab_frame_diagram_dup_field_bits (diagram, field);
-
-  g_assert_cmpstr (bits, ==, expected);
 }
 
 static void
@@ -262,11 +181,11 @@ selected_frame_shows_bits (Scene *scene)
 
   /* A click on + in a client: its frame, and the server's answer. */
   soup_websocket_connection_send_text (scene->client, "{\"action\":\"plus\"}");
-  wait_frame_shown (scene, LAB_FRAME_CLIENT_TO_SERVER, 1);
-  wait_frame_shown (scene, LAB_FRAME_SERVER_TO_CLIENT, 1);
+  inspector_wait_frame_shown (scene, LAB_FRAME_CLIENT_TO_SERVER, 1);
+  inspector_wait_frame_shown (scene, LAB_FRAME_SERVER_TO_CLIENT, 1);
 
-  position = find_shown (scene, LAB_FRAME_CLIENT_TO_SERVER, 1);
-  frame = g_list_model_get_item (shown (scene), position);
+  position = inspector_find_shown (scene, LAB_FRAME_CLIENT_TO_SERVER, 1);
+  frame = g_list_model_get_item (inspector_shown (scene), position);
   direction = lab_frames_view_dup_cell_text (scene->frames_view, frame, "direction");
   opcode_cell = lab_frames_view_dup_cell_text (scene->frames_view, frame, "opcode");
   g_assert_cmpstr (direction, ==, "client → server");
@@ -295,44 +214,48 @@ selected_frame_shows_bits (Scene *scene)
   g_assert_cmpstr (lab_frame_detail_get_wire_hex (detail), !=, lab_frame_detail_get_unmasked_hex (detail));
 }
 
+static gboolean caught_up (gpointer data);
+
+static void
+select_first_click (Scene *scene)
+{
+  for (guint i = g_list_model_get_n_items (inspector_shown (scene)); i > 0; i--)
+    {
+      g_autoptr(LabFrame) frame = g_list_model_get_item (inspector_shown (scene), i - 1);
+
+      if (lab_frame_get_direction (frame) == LAB_FRAME_CLIENT_TO_SERVER && lab_frame_get_opcode (frame) == 1)
+        {
+          gtk_selection_model_select_item (GTK_SELECTION_MODEL (lab_frames_view_get_shown (scene->frames_view)),
+                                           i - 1, TRUE);
+          return;
+        }
+    }
+}
+
 static void
 save_screenshot (Scene *scene)
 {
-  const char *folder = g_getenv ("LAB_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width;
-  int height;
-
-  if (folder == NULL)
+  if (g_getenv ("LAB_SCREENSHOT_DIR") == NULL)
     return;
 
-  /* Let the window draw what it shows now. */
-  lab_test_run_for (500);
-  width = gtk_widget_get_width (GTK_WIDGET (scene->window));
-  height = gtk_widget_get_height (GTK_WIDGET (scene->window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (scene->window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (scene->window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (folder, "inspector.png", NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  /* A few more clicks and their broadcasts, the first click's frame
+   * selected, as in class. */
+  soup_websocket_connection_send_text (scene->client, "{\"action\":\"plus\"}");
+  lab_test_run_for (300);
+  soup_websocket_connection_send_text (scene->client, "{\"action\":\"plus\"}");
+  lab_test_run_for (300);
+  g_assert_true (lab_test_wait_until (caught_up, scene, LAB_TEST_TIMEOUT_MS));
+  select_first_click (scene);
+  inspector_save_png (scene, "inspector.png");
 }
 
 static gboolean
 all_shown_are (Scene             *scene,
                LabFrameDirection  direction)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (shown (scene)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (inspector_shown (scene)); i++)
     {
-      g_autoptr(LabFrame) frame = g_list_model_get_item (shown (scene), i);
+      g_autoptr(LabFrame) frame = g_list_model_get_item (inspector_shown (scene), i);
 
       if (lab_frame_get_direction (frame) != direction)
         return FALSE;
@@ -352,25 +275,25 @@ filter_by (Scene      *scene,
 static void
 filters_narrow_the_list (Scene *scene)
 {
-  guint all = g_list_model_get_n_items (shown (scene));
+  guint all = g_list_model_get_n_items (inspector_shown (scene));
 
   filter_by (scene, "frames.direction", "server-to-client");
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), <, all);
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), <, all);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), >, 0);
   g_assert_true (all_shown_are (scene, LAB_FRAME_SERVER_TO_CLIENT));
 
   filter_by (scene, "frames.direction", "client-to-server");
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), >, 0);
   g_assert_true (all_shown_are (scene, LAB_FRAME_CLIENT_TO_SERVER));
 
   filter_by (scene, "frames.direction", "both");
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), ==, all);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), ==, all);
 
   /* No control frame yet: the control filter leaves nothing. */
   filter_by (scene, "frames.kind", "control");
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), ==, 0);
   filter_by (scene, "frames.kind", "data");
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), ==, all);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), ==, all);
 }
 
 static gboolean
@@ -392,8 +315,8 @@ ping_now_shows_rtt (Scene *scene)
   filter_by (scene, "frames.kind", "control");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->inspector), "inspector.ping-now", NULL));
   g_assert_true (lab_test_wait_until (shows_rtt, scene, LAB_TEST_TIMEOUT_MS));
-  wait_frame_shown (scene, LAB_FRAME_SERVER_TO_CLIENT, 9);
-  wait_frame_shown (scene, LAB_FRAME_CLIENT_TO_SERVER, 10);
+  inspector_wait_frame_shown (scene, LAB_FRAME_SERVER_TO_CLIENT, 9);
+  inspector_wait_frame_shown (scene, LAB_FRAME_CLIENT_TO_SERVER, 10);
   filter_by (scene, "frames.kind", "all");
 }
 
@@ -408,7 +331,7 @@ captured_more (gpointer data)
 {
   Scene *scene = data;
 
-  return captured (scene) > g_list_model_get_n_items (shown (scene));
+  return captured (scene) > g_list_model_get_n_items (inspector_shown (scene));
 }
 
 static gboolean
@@ -416,7 +339,7 @@ caught_up (gpointer data)
 {
   Scene *scene = data;
 
-  return captured (scene) == g_list_model_get_n_items (shown (scene));
+  return captured (scene) == g_list_model_get_n_items (inspector_shown (scene));
 }
 
 static void
@@ -425,18 +348,18 @@ pause_freezes_the_list (Scene *scene)
   guint before;
 
   g_assert_true (lab_test_wait_until (caught_up, scene, LAB_TEST_TIMEOUT_MS));
-  before = g_list_model_get_n_items (shown (scene));
+  before = g_list_model_get_n_items (inspector_shown (scene));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->frames_view), "frames.pause", NULL));
 
   /* Capture goes on; the list stands still. */
   soup_websocket_connection_send_text (scene->client, "{\"action\":\"minus\"}");
   g_assert_true (lab_test_wait_until (captured_more, scene, LAB_TEST_TIMEOUT_MS));
   lab_test_run_for (300);
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), ==, before);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), ==, before);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->frames_view), "frames.pause", NULL));
   g_assert_true (lab_test_wait_until (caught_up, scene, LAB_TEST_TIMEOUT_MS));
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), >, before);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), >, before);
 }
 
 static void
@@ -455,7 +378,7 @@ export_writes_json_lines (Scene *scene)
   lab_frames_view_export_async (scene->frames_view, file, NULL, lab_test_keep_result_cb, &result);
   written = lab_frames_view_export_finish (scene->frames_view, lab_test_wait_result (&result), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (written, ==, g_list_model_get_n_items (shown (scene)));
+  g_assert_cmpuint (written, ==, g_list_model_get_n_items (inspector_shown (scene)));
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
@@ -550,9 +473,9 @@ close_with_application_code (Scene *scene)
 static void
 clear_empties_the_list (Scene *scene)
 {
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), >, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->frames_view), "frames.clear", NULL));
-  g_assert_cmpuint (g_list_model_get_n_items (shown (scene)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (inspector_shown (scene)), ==, 0);
   g_assert_cmpuint (captured (scene), ==, 0);
 }
 
@@ -570,20 +493,17 @@ stop_turns_capture_off (Scene *scene)
 static void
 inspector_follows_a_live_connection (LabApplication *app)
 {
-  Scene scene = { first_window (app), NULL, NULL, NULL, 0 };
+  Scene scene = { 0 };
 
-  scene.inspector = lab_window_get_inspector (scene.window);
-  scene.frames_view = lab_inspector_get_frames_view (scene.inspector);
-  gtk_window_set_default_size (GTK_WINDOW (scene.window), 1280, 800);
-  wait_ready (scene.window);
+  inspector_scene_init (&scene, app);
 
   open_inspector_and_pick (&scene, app);
   handshake_shows_derivation (&scene);
   selected_frame_shows_bits (&scene);
-  save_screenshot (&scene);
   filters_narrow_the_list (&scene);
   filter_by (&scene, "frames.kind", "all");
   ping_now_shows_rtt (&scene);
+  save_screenshot (&scene);
   pause_freezes_the_list (&scene);
   export_writes_json_lines (&scene);
   close_with_application_code (&scene);
@@ -598,7 +518,6 @@ test_inspector_follows_a_live_connection (void)
 {
   run_app (inspector_follows_a_live_connection, "--port", "0", NULL);
 }
-
 int
 main (int   argc,
       char *argv[])

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "lab-inspector-test-utils.h"
+
+/* What the Inspector tests share: the frames its list shows, a connection
+ * as it joins, the bits its diagram shows, and the window as a PNG. */
+
+GListModel *
+inspector_shown (InspectorScene *scene)
+{
+  return G_LIST_MODEL (lab_frames_view_get_shown (scene->frames_view));
+}
+
+/* Where the list shows the newest frame that matches, or -1. */
+int
+inspector_find_shown (InspectorScene    *scene,
+                      LabFrameDirection  direction,
+                      guint8             opcode)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (inspector_shown (scene)); i++)
+    {
+      g_autoptr(LabFrame) frame = g_list_model_get_item (inspector_shown (scene), i);
+
+      if (lab_frame_get_direction (frame) == direction && lab_frame_get_opcode (frame) == opcode)
+        return i;
+    }
+
+  return -1;
+}
+
+typedef struct
+{
+  InspectorScene    *scene;
+  LabFrameDirection  direction;
+  guint8             opcode;
+} FrameWanted;
+
+static gboolean
+frame_shown (gpointer data)
+{
+  FrameWanted *wanted = data;
+
+  return inspector_find_shown (wanted->scene, wanted->direction, wanted->opcode) >= 0;
+}
+
+void
+inspector_wait_frame_shown (InspectorScene    *scene,
+                            LabFrameDirection  direction,
+                            guint8             opcode)
+{
+  FrameWanted wanted = { scene, direction, opcode };
+
+  g_assert_true (lab_test_wait_until (frame_shown, &wanted, LAB_TEST_TIMEOUT_MS));
+}
+
+typedef struct
+{
+  GListModel *peers;
+  guint       before;
+} PeersWanted;
+
+static gboolean
+has_more_peers (gpointer data)
+{
+  PeersWanted *wanted = data;
+
+  return g_list_model_get_n_items (wanted->peers) > wanted->before;
+}
+
+/* Returns: (transfer full): the connection that joined the server after its
+ * first @before ones */
+LabPeer *
+wait_new_peer (LabServer *server,
+               guint      before)
+{
+  PeersWanted wanted = { lab_server_get_peers (server), before };
+
+  g_assert_true (lab_test_wait_until (has_more_peers, &wanted, LAB_TEST_TIMEOUT_MS));
+  return g_list_model_get_item (wanted.peers, before);
+}
+
+/* The window with its Inspector, at the size of a projector. */
+void
+inspector_scene_init (InspectorScene *scene,
+                      LabApplication *app)
+{
+  scene->window = first_window (app);
+  scene->inspector = lab_window_get_inspector (scene->window);
+  scene->frames_view = lab_inspector_get_frames_view (scene->inspector);
+  gtk_window_set_default_size (GTK_WINDOW (scene->window), 1280, 800);
+  wait_ready (scene->window);
+}
+
+void
+assert_bits (LabFrameDiagram *diagram,
+             const char      *field,
+             const char      *expected)
+{
+  g_autofree char *bits = lab_frame_diagram_dup_field_bits (diagram, field);
+
+  g_assert_cmpstr (bits, ==, expected);
+}
+
+/* With LAB_SCREENSHOT_DIR set: the window as it is, into @name there. */
+void
+inspector_save_png (InspectorScene *scene,
+                    const char     *name)
+{
+  const char *folder = g_getenv ("LAB_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width;
+  int height;
+
+  if (folder == NULL)
+    return;
+
+  /* Let the window draw what it shows now. */
+  lab_test_run_for (500);
+  width = gtk_widget_get_width (GTK_WIDGET (scene->window));
+  height = gtk_widget_get_height (GTK_WIDGET (scene->window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (scene->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (scene->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (folder, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+void
+inspector_select_frame (InspectorScene *scene,
+                        LabFrame       *frame)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (inspector_shown (scene)); i++)
+    {
+      g_autoptr(LabFrame) item = g_list_model_get_item (inspector_shown (scene), i);
+
+      if (item == frame)
+        {
+          g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (lab_frames_view_get_shown (scene->frames_view)),
+                                                          i, TRUE));
+          return;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+void
+inspector_assert_cell (InspectorScene *scene,
+                       LabFrame       *frame,
+                       const char     *column,
+                       const char     *expected)
+{
+  g_autofree char *text = lab_frames_view_dup_cell_text (scene->frames_view, frame, column);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
