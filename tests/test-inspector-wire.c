@@ -63,6 +63,7 @@ inspector_shows_fragments_and_lengths (LabApplication *app)
   LabFrameDiagram *diagram;
   g_autoptr(GSocket) raw = NULL;
   g_autoptr(LabPeer) peer = NULL;
+  g_autoptr(LabPeer) own_client = NULL;
   g_autoptr(LabFrame) first = NULL;
   g_autoptr(LabFrame) middle = NULL;
   g_autoptr(LabFrame) last = NULL;
@@ -77,9 +78,19 @@ inspector_shows_fragments_and_lengths (LabApplication *app)
   diagram = lab_frame_detail_get_diagram (lab_frames_view_get_detail (scene.frames_view));
 
   raw = lab_test_raw_connect (lab_server_get_bound_port (server), "/counter", 0);
+  /* First the window's own client, as the server sees it; then the
+   * hand-written one: only the connection shown records its frames. */
+  g_assert_cmpuint (before, >, 0);
+  own_client = g_list_model_get_item (lab_server_get_peers (server), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.inspect-peer", "u",
+                                             lab_peer_get_id (own_client)));
+  g_assert_true (lab_peer_get_capture (own_client));
+
   peer = wait_new_peer (server, before);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.inspect-peer", "u",
                                              lab_peer_get_id (peer)));
+  g_assert_true (lab_peer_get_capture (peer));
+  g_assert_false (lab_peer_get_capture (own_client));
 
   /* RFC 6455's own sample, checked. */
   steps = lab_handshake_view_dup_steps (lab_inspector_get_handshake_view (scene.inspector));
