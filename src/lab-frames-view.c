@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "lab-frame-export.h"

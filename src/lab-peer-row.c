@@ -33,8 +33,8 @@ update_rtt (LabPeerRow *self)
   int rtt = self->peer ? lab_peer_get_pong_rtt (self->peer) : -1;
   g_autofree char *text = NULL;
 
-  /* Translators: a ping's round trip in milliseconds */
-  text = rtt >= 0 ? g_strdup_printf (_("%d ms"), rtt) : g_strdup ("");
+  /* Translators: the latest ping's round trip in milliseconds */
+  text = rtt >= 0 ? g_strdup_printf (_("ping %d ms"), rtt) : g_strdup ("");
   gtk_label_set_label (self->rtt_label, text);
 }
 
