@@ -56,28 +56,38 @@ inspector_wait_frame_shown (InspectorScene    *scene,
 
 typedef struct
 {
-  GListModel *peers;
-  guint       before;
-} PeersWanted;
+  LabServer  *server;
+  const char *path;
+  LabPeer    *found;
+} PeerWanted;
 
 static gboolean
-has_more_peers (gpointer data)
+has_peer (gpointer data)
 {
-  PeersWanted *wanted = data;
+  PeerWanted *wanted = data;
+  GListModel *peers = lab_server_get_peers (wanted->server);
 
-  return g_list_model_get_n_items (wanted->peers) > wanted->before;
+  for (guint i = 0; i < g_list_model_get_n_items (peers) && wanted->found == NULL; i++)
+    {
+      g_autoptr(LabPeer) peer = g_list_model_get_item (peers, i);
+
+      if (g_strcmp0 (lab_peer_get_path (peer), wanted->path) == 0)
+        wanted->found = g_steal_pointer (&peer);
+    }
+
+  return wanted->found != NULL;
 }
 
-/* Returns: (transfer full): the connection that joined the server after its
- * first @before ones */
+/* Returns: (transfer full): the first connection the server has on @path
+ * (the window's own client uses "/" and "/time") */
 LabPeer *
-wait_new_peer (LabServer *server,
-               guint      before)
+wait_peer_on (LabServer  *server,
+              const char *path)
 {
-  PeersWanted wanted = { lab_server_get_peers (server), before };
+  PeerWanted wanted = { server, path, NULL };
 
-  g_assert_true (lab_test_wait_until (has_more_peers, &wanted, LAB_TEST_TIMEOUT_MS));
-  return g_list_model_get_item (wanted.peers, before);
+  g_assert_true (lab_test_wait_until (has_peer, &wanted, LAB_TEST_TIMEOUT_MS));
+  return wanted.found;
 }
 
 /* The window with its Inspector, at the size of a projector. */

@@ -35,7 +35,7 @@ void        inspector_save_png         (InspectorScene    *scene,
 void        assert_bits                (LabFrameDiagram   *diagram,
                                         const char        *field,
                                         const char        *expected);
-LabPeer    *wait_new_peer              (LabServer         *server,
-                                        guint              before);
+LabPeer    *wait_peer_on               (LabServer         *server,
+                                        const char        *path);
 
 G_END_DECLS

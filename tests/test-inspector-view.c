@@ -100,7 +100,6 @@ open_inspector_and_pick (Scene          *scene,
                          LabApplication *app)
 {
   LabServer *server = lab_ui_test_get_server (app);
-  guint before = g_list_model_get_n_items (lab_server_get_peers (server));
   g_autoptr(LabPeer) peer = NULL;
   LabPeerRow *row;
   GtkWidget *inspect;
@@ -112,7 +111,7 @@ open_inspector_and_pick (Scene          *scene,
   g_assert_null (lab_inspector_get_connection (scene->inspector));
 
   scene->client = lab_test_connect_path (server, "/counter");
-  peer = wait_new_peer (server, before);
+  peer = wait_peer_on (server, "/counter");
   scene->peer_id = lab_peer_get_id (peer);
   g_assert_false (lab_peer_get_capture (peer));
 

@@ -54,12 +54,20 @@ shows_1006 (gpointer data)
   return strstr (lab_inspector_get_state_text (scene->inspector), "1006") != NULL;
 }
 
+static gboolean
+shows_going_away (gpointer data)
+{
+  Scene *scene = data;
+  const char *state = lab_inspector_get_state_text (scene->inspector);
+
+  return strstr (state, "1001") != NULL && strstr (state, "going away") != NULL;
+}
+
 static void
 inspector_shows_fragments_and_lengths (LabApplication *app)
 {
   Scene scene = { 0 };
   LabServer *server = lab_ui_test_get_server (app);
-  guint before = g_list_model_get_n_items (lab_server_get_peers (server));
   LabFrameDiagram *diagram;
   g_autoptr(GSocket) raw = NULL;
   g_autoptr(LabPeer) peer = NULL;
@@ -77,16 +85,19 @@ inspector_shows_fragments_and_lengths (LabApplication *app)
   inspector_scene_init (&scene, app);
   diagram = lab_frame_detail_get_diagram (lab_frames_view_get_detail (scene.frames_view));
 
-  raw = lab_test_raw_connect (lab_server_get_bound_port (server), "/counter", 0);
-  /* First the window's own client, as the server sees it; then the
-   * hand-written one: only the connection shown records its frames. */
-  g_assert_cmpuint (before, >, 0);
-  own_client = g_list_model_get_item (lab_server_get_peers (server), 0);
+  /* First the window's own client, as the server sees it, closed from the
+   * Close menu: the code, who sent it and what it means show. */
+  own_client = wait_peer_on (server, "/");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.inspect-peer", "u",
                                              lab_peer_get_id (own_client)));
   g_assert_true (lab_peer_get_capture (own_client));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.inspector), "inspector.close", "q", 1001));
+  g_assert_true (lab_test_wait_until (shows_going_away, &scene, LAB_TEST_TIMEOUT_MS));
+  g_test_message ("Inspector: %s", lab_inspector_get_state_text (scene.inspector));
 
-  peer = wait_new_peer (server, before);
+  /* Then the hand-written one: only the connection shown records its frames. */
+  raw = lab_test_raw_connect (lab_server_get_bound_port (server), "/counter", 0);
+  peer = wait_peer_on (server, "/counter");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.inspect-peer", "u",
                                              lab_peer_get_id (peer)));
   g_assert_true (lab_peer_get_capture (peer));
