@@ -303,6 +303,7 @@ lab_application_startup (GApplication *app)
     { "win.minus", { "<Control>minus", NULL } },
     { "win.open-counter-page", { "<Control>o", NULL } },
     { "win.join-screen", { "<Control>j", NULL } },
+    { "win.toggle-inspector", { "<Control>i", NULL } },
   };
   static const char * const server_keys[] = {
     "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",

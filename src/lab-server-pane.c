@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-address-rows.h"
-#include "lab-peer.h"
+#include "lab-peer-row.h"
 #include "lab-server-pane.h"
 #include "lab-throttled-list.h"
 
@@ -169,19 +169,27 @@ setup_two_lines_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+setup_peer_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, lab_peer_row_new ());
+}
+
+static void
 bind_peer_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  LabPeer *peer = gtk_list_item_get_item (item);
-  g_autoptr(GDateTime) local = g_date_time_to_local (lab_peer_get_connected_since (peer));
-  g_autofree char *since = g_date_time_format (local, "%X");
-  g_autofree char *title = g_strdup_printf ("#%u  %s", lab_peer_get_id (peer),
-                                            lab_peer_get_remote_address (peer));
-  g_autofree char *subtitle = g_strdup_printf (_("%s · connected since %s"),
-                                               lab_peer_get_path (peer), since);
+  lab_peer_row_set_peer (LAB_PEER_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+}
 
-  set_two_lines (item, title, subtitle);
+static void
+unbind_peer_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  lab_peer_row_set_peer (LAB_PEER_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
 static void
@@ -198,12 +206,16 @@ bind_event_cb (GtkSignalListItemFactory *factory,
 }
 
 static GtkListItemFactory *
-factory_new (GCallback bind)
+factory_new (GCallback setup,
+             GCallback bind,
+             GCallback unbind)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_two_lines_cb), NULL);
+  g_signal_connect (factory, "setup", setup, NULL);
   g_signal_connect (factory, "bind", bind, NULL);
+  if (unbind != NULL)
+    g_signal_connect (factory, "unbind", unbind, NULL);
 
   return factory;
 }
@@ -341,8 +353,11 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
 static void
 lab_server_pane_init (LabServerPane *self)
 {
-  g_autoptr(GtkListItemFactory) peer_factory = factory_new (G_CALLBACK (bind_peer_cb));
-  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (bind_event_cb));
+  g_autoptr(GtkListItemFactory) peer_factory = factory_new (G_CALLBACK (setup_peer_cb),
+                                                            G_CALLBACK (bind_peer_cb),
+                                                            G_CALLBACK (unbind_peer_cb));
+  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (setup_two_lines_cb),
+                                                             G_CALLBACK (bind_event_cb), NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

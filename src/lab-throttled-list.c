@@ -40,6 +40,8 @@ struct _LabThrottledList
   guint       limit;
   guint       update_source;
   gboolean    reversed;
+  /* Stands still, whatever the source does, until resumed */
+  gboolean    paused;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -189,7 +191,7 @@ update_cb (gpointer user_data)
   LabThrottledList *self = user_data;
 
   self->update_source = 0;
-  if (step (self))
+  if (!self->paused && step (self))
     self->update_source = g_timeout_add_full (UPDATE_PRIORITY, STEP_INTERVAL_MS, update_cb, self,
                                               NULL);
 
@@ -220,7 +222,7 @@ lab_throttled_list_flush (LabThrottledList *self)
 static void
 source_changed_cb (LabThrottledList *self)
 {
-  if (self->update_source == 0)
+  if (self->update_source == 0 && !self->paused)
     self->update_source = g_timeout_add_full (UPDATE_PRIORITY, THROTTLE_INTERVAL_MS,
                                               update_cb, self, NULL);
 }
@@ -275,4 +277,35 @@ lab_throttled_list_new (GListModel *source,
                            G_CONNECT_SWAPPED);
 
   return self;
+}
+
+/**
+ * lab_throttled_list_set_paused:
+ * @paused: whether what this model shows stands still
+ *
+ * Paused, the model keeps showing the items it has while the source goes on
+ * changing (a flush by hand still shows the source as it is); resumed, it
+ * catches up in its usual steps.
+ */
+void
+lab_throttled_list_set_paused (LabThrottledList *self,
+                               gboolean          paused)
+{
+  g_return_if_fail (LAB_IS_THROTTLED_LIST (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+
+  self->paused = paused;
+  g_clear_handle_id (&self->update_source, g_source_remove);
+  if (!paused)
+    source_changed_cb (self);
+}
+
+gboolean
+lab_throttled_list_get_paused (LabThrottledList *self)
+{
+  g_return_val_if_fail (LAB_IS_THROTTLED_LIST (self), FALSE);
+  return self->paused;
 }

@@ -13,5 +13,8 @@ LabThrottledList *lab_throttled_list_new   (GListModel       *source,
                                             gboolean          reversed,
                                             guint             limit);
 void              lab_throttled_list_flush (LabThrottledList *self);
+void              lab_throttled_list_set_paused (LabThrottledList *self,
+                                                 gboolean          paused);
+gboolean          lab_throttled_list_get_paused (LabThrottledList *self);
 
 G_END_DECLS

@@ -13,27 +13,10 @@
 #include "lab-tls.h"
 #include "lab-url.h"
 #include "lab-window.h"
+#include "lab-window-private.h"
 
 /* One window: the application's server on one side, this window's own client
  * on the other. Each window is one more client of whatever server it joins. */
-
-struct _LabWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  LabServerSupervisor  *supervisor;
-  LabTrustStore        *trust_store;
-  GSettings            *settings;
-  LabClient            *client;
-  GCancellable         *probe_cancellable;
-  /* The URL the user chose; NULL follows the application's default. */
-  char                 *chosen_url;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  LabServerPane        *server_pane;
-  LabClientPane        *client_pane;
-};
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -482,11 +465,14 @@ lab_window_class_init (LabWindowClass *klass)
   g_type_ensure (LAB_TYPE_HALVES);
   g_type_ensure (LAB_TYPE_SERVER_PANE);
   g_type_ensure (LAB_TYPE_CLIENT_PANE);
+  g_type_ensure (LAB_TYPE_INSPECTOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wslab/WebSocketLab/lab-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LabWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, server_pane);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, client_pane);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector);
 
   gtk_widget_class_install_action (widget_class, "win.plus", NULL, plus_action);
   gtk_widget_class_install_action (widget_class, "win.minus", NULL, minus_action);
@@ -496,6 +482,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.open-counter-page", NULL, open_counter_page_action);
   gtk_widget_class_install_action (widget_class, "win.join-screen", NULL, join_screen_action);
+  _lab_window_class_install_inspect_actions (widget_class);
 }
 
 static void
@@ -565,4 +552,12 @@ lab_window_get_server_pane (LabWindow *self)
   g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
 
   return self->server_pane;
+}
+
+LabInspector *
+lab_window_get_inspector (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->inspector;
 }

@@ -7,6 +7,7 @@
 #include "lab-trust-store.h"
 #include "lab-client.h"
 #include "lab-client-pane.h"
+#include "lab-inspector.h"
 #include "lab-server-pane.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,8 @@ LabWindow     *lab_window_new             (GtkApplication      *application,
 LabClient     *lab_window_get_client      (LabWindow      *self);
 LabClientPane *lab_window_get_client_pane (LabWindow      *self);
 LabServerPane *lab_window_get_server_pane (LabWindow      *self);
+LabInspector  *lab_window_get_inspector   (LabWindow      *self);
+gboolean       lab_window_inspect_peer    (LabWindow      *self,
+                                          guint           peer_id);
 
 G_END_DECLS

@@ -279,21 +279,22 @@ save_widget_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
-/* With LAB_SCREENSHOT_DIR set (README says when), @widget as NAME.png there:
- * the pictures in README and the metainfo are what the tests saw. */
+/* With LAB_SCREENSHOT_DIR set (README says when), @widget into the PNG
+ * file @name there: the pictures in README and the metainfo are what the
+ * tests saw. */
 void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
   const char *directory = g_getenv ("LAB_SCREENSHOT_DIR");
-  g_autofree char *file = NULL;
   g_autofree char *path = NULL;
 
   if (directory == NULL || directory[0] == '\0')
     return;
 
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (directory, file, NULL);
+  /* Let the window draw what it shows now. */
+  lab_test_run_for (500);
+  path = g_build_filename (directory, name, NULL);
   save_widget_png (widget, path);
   g_test_message ("screenshot: %s", path);
 }

@@ -221,7 +221,7 @@ join_screen_allows_and_shows (LabApplication *app)
     }
   g_unlink (png);
 
-  save_screenshot (GTK_WIDGET (screen), "join-screen");
+  save_screenshot (GTK_WIDGET (screen), "join-screen.png");
 
   lab_test_close_and_wait (student);
   assert_label_shows (screen, "join-figure", "1 person online");

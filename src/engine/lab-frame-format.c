@@ -36,22 +36,15 @@ pretty_json (const char *text)
   return json_generator_to_data (generator, NULL);
 }
 
-/**
- * lab_frame_dup_payload_text:
- *
- * Returns: (transfer full) (nullable): the unmasked payload as text (JSON
- *   pretty-printed), or %NULL for binary data; a close frame's reason
- */
-char *
-lab_frame_dup_payload_text (LabFrame *self)
+/* The unmasked payload as the text it carries, or %NULL for binary data; a
+ * close frame's reason. */
+static char *
+payload_as_text (LabFrame *self)
 {
   g_autoptr(GBytes) plain = NULL;
   g_autofree char *text = NULL;
   const char *data;
   gsize size;
-  char *pretty;
-
-  g_return_val_if_fail (LAB_IS_FRAME (self), NULL);
 
   if (lab_frame_get_opcode (self) == OPCODE_CLOSE)
     {
@@ -74,6 +67,27 @@ lab_frame_dup_payload_text (LabFrame *self)
   text = g_utf8_make_valid (data, size);
   if (!g_utf8_validate_len (data, size, NULL) && lab_frame_get_opcode (self) != OPCODE_CONTINUATION &&
       lab_frame_get_fin (self) && !lab_frame_is_truncated (self))
+    return NULL;
+
+  return g_steal_pointer (&text);
+}
+
+/**
+ * lab_frame_dup_payload_text:
+ *
+ * Returns: (transfer full) (nullable): the unmasked payload as text (JSON
+ *   pretty-printed), or %NULL for binary data; a close frame's reason
+ */
+char *
+lab_frame_dup_payload_text (LabFrame *self)
+{
+  g_autofree char *text = NULL;
+  char *pretty;
+
+  g_return_val_if_fail (LAB_IS_FRAME (self), NULL);
+
+  text = payload_as_text (self);
+  if (text == NULL)
     return NULL;
 
   pretty = pretty_json (text);
@@ -224,6 +238,25 @@ one_line (const char *text,
     g_string_append (line, "…");
 
   return g_string_free (line, FALSE);
+}
+
+/**
+ * lab_frame_dup_payload_line:
+ * @max_chars: how many characters to keep
+ *
+ * Returns: (transfer full) (nullable): the unmasked payload as sent (JSON as
+ *   compact as it came), shortened to one line; %NULL for binary data
+ */
+char *
+lab_frame_dup_payload_line (LabFrame *self,
+                            guint     max_chars)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (LAB_IS_FRAME (self), NULL);
+
+  text = payload_as_text (self);
+  return text != NULL ? one_line (text, max_chars) : NULL;
 }
 
 /**

@@ -53,6 +53,8 @@ GBytes                *lab_frame_dup_payload        (LabFrame          *self);
 char                  *lab_frame_dup_payload_hex    (LabFrame          *self,
                                                      gboolean           unmasked);
 char                  *lab_frame_dup_payload_text   (LabFrame          *self);
+char                  *lab_frame_dup_payload_line   (LabFrame          *self,
+                                                     guint              max_chars);
 gboolean               lab_frame_get_close          (LabFrame          *self,
                                                      gushort           *code,
                                                      char             **reason);

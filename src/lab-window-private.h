@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lab-client-pane.h"
+#include "lab-inspector.h"
+#include "lab-server-pane.h"
+#include "lab-window.h"
+
+G_BEGIN_DECLS
+
+struct _LabWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  LabServerSupervisor  *supervisor;
+  LabTrustStore        *trust_store;
+  GSettings            *settings;
+  LabClient            *client;
+  GCancellable         *probe_cancellable;
+  /* The URL the user chose; NULL follows the application's default. */
+  char                 *chosen_url;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  LabServerPane        *server_pane;
+  LabClientPane        *client_pane;
+  AdwViewStack         *view_stack;
+  LabInspector         *inspector;
+};
+
+void _lab_window_class_install_inspect_actions (GtkWidgetClass *widget_class);
+
+G_END_DECLS
