@@ -8,7 +8,8 @@
 
 /* The server facing a room of curious students, over real sockets: too
  * many tabs get 503, a silent socket is closed, a flooding script is closed
- * with 1008 while everyone else goes on, and pages of other sites get 403. */
+ * with 1008 while everyone else goes on, pages of other sites get 403, and
+ * what is not JSON changes nothing. */
 
 typedef LabTestServerFixture Fixture;
 
@@ -264,6 +265,43 @@ test_origin (Fixture       *fixture,
   }
 }
 
+/* Only RFC 8259 JSON is an action: the single quotes json-glib alone would
+ * take get the error reply, and nobody hears of a change. */
+static void
+test_strict_json (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(SoupWebsocketConnection) client = lab_test_fixture_connect (fixture, "/");
+  g_autoptr(SoupWebsocketConnection) other = lab_test_fixture_connect (fixture, "/");
+  LabCounter *counter = lab_server_get_counter (fixture->server);
+  const char *not_json[] = {
+    "{'action':'plus'}",
+    "{\"action\":\"plus\",}",
+    "{\"action\":\"plus\"} // again",
+  };
+
+  lab_test_receive_until (client, "{\"type\":\"users\",\"count\":2}");
+  lab_test_receive_until (other, "{\"type\":\"state\",\"value\":0}");
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_json); i++)
+    {
+      g_autofree char *reply = NULL;
+
+      soup_websocket_connection_send_text (client, not_json[i]);
+      reply = lab_test_receive (client);
+      g_assert_true (g_str_has_prefix (reply, "{\"type\":\"error\",\"message\":\"Message is not valid JSON"));
+      g_assert_cmpint (lab_counter_get_value (counter), ==, 0);
+    }
+
+  /* The other client heard nothing; a real action still works. */
+  g_assert_false (lab_test_has_pending (other));
+  lab_test_click (client, LAB_ACTION_PLUS, 1);
+  lab_test_assert_receive (other, "{\"type\":\"state\",\"value\":1}");
+
+  lab_test_close_and_wait (client);
+  lab_test_close_and_wait (other);
+}
+
 static void
 test_origin_texts (void)
 {
@@ -294,6 +332,7 @@ main (int    argc,
   ADD ("/admission/silent-socket", test_silent_socket);
   ADD ("/admission/flood", test_flood);
   ADD ("/admission/origin", test_origin);
+  ADD ("/admission/strict-json", test_strict_json);
 #undef ADD
   g_test_add_func ("/admission/origin-texts", test_origin_texts);
 

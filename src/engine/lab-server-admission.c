@@ -47,6 +47,15 @@ format_address (GSocketAddress *address)
   return address != NULL ? g_socket_connectable_to_string (connectable) : g_strdup ("?");
 }
 
+/* Into the event log directly: the rest of the server never calls back here. */
+static void
+log_event (LabServer *self,
+           LabEvent  *event)
+{
+  lab_bounded_list_add (self->event_log, event);
+  g_object_unref (event);
+}
+
 static void
 log_refusal (LabServer      *self,
              GSocketAddress *remote,
@@ -55,7 +64,7 @@ log_refusal (LabServer      *self,
 {
   g_autofree char *address = format_address (remote);
 
-  _lab_server_log_event (self, lab_event_new (LAB_EVENT_REFUSED, 0, address, path, why));
+  log_event (self, lab_event_new (LAB_EVENT_REFUSED, 0, address, path, why));
 }
 
 /* The address may have been taken by a newer connection since. */
@@ -94,7 +103,7 @@ deadline_cb (gpointer user_data)
                                                         "no request within %u seconds", timeout),
                                               timeout);
 
-      _lab_server_log_event (self, lab_event_new (LAB_EVENT_REFUSED, 0, awaiting->remote, NULL,
+      log_event (self, lab_event_new (LAB_EVENT_REFUSED, 0, awaiting->remote, NULL,
                                                   why));
       /* libsoup, or the TLS handshake under way, sees the socket closed and
        * lets the connection go. */
@@ -239,7 +248,7 @@ _lab_server_within_rate (LabServer *self,
                                    "Too many messages: more than %u a second", rate),
                          rate);
   reply = lab_protocol_format_error (why);
-  _lab_server_log_event (self, _lab_peer_new_event (peer, LAB_EVENT_ERROR, why));
+  log_event (self, _lab_peer_new_event (peer, LAB_EVENT_ERROR, why));
   _lab_peer_send (peer, LAB_PEER_SLOT_ERROR, reply);
   _lab_peer_close (peer, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, why);
 
