@@ -86,7 +86,7 @@ lab_peer_get_property (GObject    *object,
       break;
 
     case PROP_PONG_RTT:
-      g_value_set_int (value, self->pong_rtt);
+      g_value_set_int (value, self->keepalive.pong_rtt);
       break;
 
     default:
@@ -162,7 +162,7 @@ lab_peer_class_init (LabPeerClass *klass)
 static void
 lab_peer_init (LabPeer *self)
 {
-  self->pong_rtt = -1;
+  self->keepalive.pong_rtt = -1;
 }
 
 static void
@@ -297,6 +297,7 @@ _lab_peer_new (guint              id,
   self->input = g_object_ref (LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (metered)));
   self->output = g_object_ref (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)));
   lab_peer_capture_init (&self->capture, id, self->input, self->output);
+  lab_keepalive_init (&self->keepalive, self->output);
 
   self->connection = soup_websocket_connection_new (metered, uri,
                                                     SOUP_WEBSOCKET_CONNECTION_SERVER,
