@@ -33,7 +33,7 @@ lab_peer_get_handshake (LabPeer *self)
  * lab_peer_set_capture:
  * @capture: whether to keep this connection's frames
  *
- * Keeps the newest %LAB_PEER_CAPTURE_FRAMES frames of both directions in
+ * Keeps the newest %LAB_FRAME_CAPTURE_FRAMES frames of both directions in
  * lab_peer_get_frames() while on. Off, frames cost nothing; the frames kept
  * so far stay.
  */
@@ -43,7 +43,7 @@ lab_peer_set_capture (LabPeer  *self,
 {
   g_return_if_fail (LAB_IS_PEER (self));
 
-  lab_peer_capture_set_own (&self->capture, capture);
+  lab_frame_capture_set_own (&self->capture, capture);
 }
 
 gboolean
@@ -63,7 +63,7 @@ GListModel *
 lab_peer_get_frames (LabPeer *self)
 {
   g_return_val_if_fail (LAB_IS_PEER (self), NULL);
-  return (GListModel *) lab_peer_capture_get_frames (&self->capture);
+  return (GListModel *) lab_frame_capture_get_frames (&self->capture);
 }
 
 /* The server's ring, where every frame also goes while it captures all. */
@@ -73,7 +73,7 @@ _lab_peer_set_capture_sink (LabPeer        *self,
 {
   g_return_if_fail (LAB_IS_PEER (self));
 
-  lab_peer_capture_set_sink (&self->capture, sink);
+  lab_frame_capture_set_sink (&self->capture, sink);
 }
 
 /*

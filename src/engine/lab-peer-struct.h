@@ -5,7 +5,7 @@
 #include "lab-handshake.h"
 #include "lab-keepalive.h"
 #include "lab-metered-input-stream.h"
-#include "lab-peer-capture.h"
+#include "lab-frame-capture.h"
 #include "lab-peer-outbox.h"
 #include "lab-peer-private.h"
 
@@ -34,7 +34,7 @@ struct _LabPeer
   char                    *response_headers;
 
   /* Frames kept for an Inspector or the trace */
-  LabPeerCapture           capture;
+  LabFrameCapture           capture;
 
   /* Pings, pongs and their round trip; the server ticks it */
   LabKeepalive             keepalive;
