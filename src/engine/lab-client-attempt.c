@@ -15,9 +15,9 @@
  * that its frames can be metered, captured and, later, written by hand): the
  * trust store's database for a wss:// address, the TCP connection, TLS with a
  * certificate that fails verification checked against the certificates the
- * store trusts, then the opening handshake (lab-client-upgrade), and libsoup's
- * WebSocket connection over the metered stream. The whole of it is bounded in
- * time. A failure comes back in words for people. */
+ * store trusts, then the opening handshake (lab-client-upgrade); what comes
+ * back is the metered stream for libsoup's WebSocket connection. The whole of
+ * it is bounded in time. A failure comes back in words for people. */
 
 typedef struct
 {
@@ -164,15 +164,21 @@ fail (GTask  *task,
 }
 
 static void
+close_stream (GIOStream *stream)
+{
+  g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_object_unref (stream);
+}
+
+static void
 upgraded_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Attempt *attempt = g_task_get_task_data (task);
-  g_autoptr(GIOStream) metered = NULL;
+  GIOStream *metered;
   GError *error = NULL;
-  SoupWebsocketConnection *connection;
 
   attempt->handshake = lab_client_upgrade_finish (result, &attempt->http_status, &error);
   if (attempt->handshake == NULL)
@@ -186,11 +192,9 @@ upgraded_cb (GObject      *object,
   lab_metered_output_stream_set_masked (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)),
                                         TRUE);
   g_clear_object (&attempt->stream);
-  connection = soup_websocket_connection_new (metered, attempt->uri,
-                                              SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, NULL, NULL);
 
-  /* Cancelled meanwhile, GTask hands it back here to be closed cleanly. */
-  g_task_return_pointer (task, connection, (GDestroyNotify) lab_client_release_connection);
+  /* Cancelled meanwhile, GTask hands it back here to be closed. */
+  g_task_return_pointer (task, metered, (GDestroyNotify) close_stream);
 }
 
 static void
@@ -369,10 +373,11 @@ lab_client_attempt_async (GSocketClient       *socket_client,
  * @error: what went wrong, its message in words for people; %G_TLS_ERROR_BAD_CERTIFICATE
  *   for a refused certificate, %G_IO_ERROR_CANCELLED once cancelled
  *
- * Returns: (transfer full) (nullable): the open connection, over a
- *   #LabMeteredIoStream
+ * Returns: (transfer full) (nullable): a #LabMeteredIoStream to the server,
+ *   the handshake done: for soup_websocket_connection_new(), once whatever
+ *   watches its meters is in place (the server's first frame may be there)
  */
-SoupWebsocketConnection *
+GIOStream *
 lab_client_attempt_finish (GAsyncResult          *result,
                            LabHandshake         **handshake,
                            GTlsCertificate      **refused,

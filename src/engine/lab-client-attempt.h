@@ -19,7 +19,7 @@ void                     lab_client_attempt_async      (GSocketClient         *s
                                                         GCancellable          *cancellable,
                                                         GAsyncReadyCallback    callback,
                                                         gpointer               user_data);
-SoupWebsocketConnection *lab_client_attempt_finish     (GAsyncResult          *result,
+GIOStream               *lab_client_attempt_finish     (GAsyncResult          *result,
                                                         LabHandshake         **handshake,
                                                         GTlsCertificate      **refused,
                                                         GTlsCertificateFlags  *refused_errors,

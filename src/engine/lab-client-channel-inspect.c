@@ -15,18 +15,14 @@
  * unanswered. */
 
 static LabMeteredInputStream *
-input_of (SoupWebsocketConnection *connection)
+input_of (GIOStream *stream)
 {
-  GIOStream *stream = soup_websocket_connection_get_io_stream (connection);
-
   return LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (stream));
 }
 
 static LabMeteredOutputStream *
-output_of (SoupWebsocketConnection *connection)
+output_of (GIOStream *stream)
 {
-  GIOStream *stream = soup_websocket_connection_get_io_stream (connection);
-
   return LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
 }
 
@@ -74,29 +70,33 @@ pong_cb (LabClientChannel        *self,
     _lab_client_channel_notify (self, LAB_CLIENT_CHANNEL_PROP_PONG_RTT);
 }
 
-/* A connection opened: its meters feed the capture and carry our pings. */
+/* A connection's stream, before libsoup reads from it: its meters feed the
+ * capture and will carry our pings. */
 void
-_lab_client_channel_inspect_opened (LabClientChannel        *self,
-                                    SoupWebsocketConnection *connection,
-                                    LabHandshake            *handshake)
+_lab_client_channel_inspect_opened (LabClientChannel *self,
+                                    GIOStream        *stream,
+                                    LabHandshake     *handshake)
 {
-  gboolean had_rtt = self->keepalive.pong_rtt >= 0;
-
   g_set_object (&self->handshake, handshake);
   self->n_connections++;
 
   lab_frame_capture_init (&self->capture, self->n_connections, LAB_FRAME_SERVER_TO_CLIENT,
-                          input_of (connection), output_of (connection));
+                          input_of (stream), output_of (stream));
   if (self->capturing)
     lab_frame_capture_set_sink (&self->capture, ensure_frames (self));
+  lab_keepalive_init (&self->keepalive, output_of (stream));
+}
 
-  lab_keepalive_init (&self->keepalive, output_of (connection));
+/* The connection is the channel's: the keepalive starts. */
+void
+_lab_client_channel_inspect_watch (LabClientChannel        *self,
+                                   SoupWebsocketConnection *connection)
+{
   restart_keepalive (self);
   g_signal_connect_object (connection, "pong", G_CALLBACK (pong_cb), self, G_CONNECT_SWAPPED);
 
   _lab_client_channel_notify (self, LAB_CLIENT_CHANNEL_PROP_HANDSHAKE);
-  if (had_rtt)
-    _lab_client_channel_notify (self, LAB_CLIENT_CHANNEL_PROP_PONG_RTT);
+  _lab_client_channel_notify (self, LAB_CLIENT_CHANNEL_PROP_PONG_RTT);
 }
 
 /* The connection is let go: nothing of it is watched any more. The frames
@@ -157,7 +157,7 @@ lab_client_channel_set_capture (LabClientChannel *self,
   g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
 
   self->capturing = !!capture;
-  if (self->connection != NULL)
+  if (self->capture.input != NULL)
     lab_frame_capture_set_sink (&self->capture, capture ? ensure_frames (self) : NULL);
 }
 

@@ -70,8 +70,10 @@ void _lab_client_channel_notify       (LabClientChannel        *self,
 void _lab_client_channel_give_up      (LabClientChannel        *self,
                                        const char              *why);
 void _lab_client_channel_inspect_opened  (LabClientChannel     *self,
-                                          SoupWebsocketConnection *connection,
+                                          GIOStream            *stream,
                                           LabHandshake         *handshake);
+void _lab_client_channel_inspect_watch   (LabClientChannel     *self,
+                                          SoupWebsocketConnection *connection);
 void _lab_client_channel_inspect_dropped (LabClientChannel     *self);
 void _lab_client_channel_inspect_clear   (LabClientChannel     *self);
 void _lab_client_channel_watch_close  (LabClientChannel        *self,

@@ -215,13 +215,21 @@ _lab_client_channel_give_up (LabClientChannel *self,
   fail (self, why, TRUE);
 }
 
+/* The handshake is done: the connection's meters are watched before libsoup
+ * reads a byte, since the server may have sent its first frame already. */
 static void
-opened (LabClientChannel        *self,
-        SoupWebsocketConnection *connection,
-        LabHandshake            *handshake)
+opened (LabClientChannel *self,
+        GIOStream        *stream,
+        LabHandshake     *handshake)
 {
+  g_autoptr(GUri) uri = lab_url_parse_websocket (self->url, NULL);
+  SoupWebsocketConnection *connection;
+
   g_assert (self->connection == NULL);
 
+  _lab_client_channel_inspect_opened (self, stream, handshake);
+  connection = soup_websocket_connection_new (stream, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
+                                              NULL, NULL, NULL);
   self->connection = connection;
   g_signal_connect_object (connection, "message",
                            G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
@@ -230,7 +238,7 @@ opened (LabClientChannel        *self,
   g_signal_connect_object (connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
   _lab_client_channel_watch_close (self, connection);
-  _lab_client_channel_inspect_opened (self, connection, handshake);
+  _lab_client_channel_inspect_watch (self, connection);
 
   g_debug ("%s: connected to %s", self->name, self->url);
   g_signal_emit (self, signals[OPENED], 0);
@@ -242,15 +250,15 @@ attempt_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(LabClientChannel) self = NULL;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GIOStream) stream = NULL;
   g_autoptr(LabHandshake) handshake = NULL;
   g_autoptr(GTlsCertificate) refused = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *peer = NULL;
   GTlsCertificateFlags refused_errors = 0;
 
-  connection = lab_client_attempt_finish (result, &handshake, &refused, &refused_errors, &peer,
-                                          &error);
+  stream = lab_client_attempt_finish (result, &handshake, &refused, &refused_errors, &peer,
+                                      &error);
 
   /* Stopped, or the channel is gone: touch nothing of it. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -259,9 +267,9 @@ attempt_cb (GObject      *object,
   self = g_object_ref (user_data);
   g_clear_object (&self->cancellable);
 
-  if (connection != NULL)
+  if (stream != NULL)
     {
-      opened (self, g_steal_pointer (&connection), handshake);
+      opened (self, stream, handshake);
     }
   else if (refused != NULL)
     {
