@@ -339,43 +339,25 @@ eager_server_cb (GThreadedSocketService *service,
 {
   GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  static const char state[] = "{\"type\":\"state\",\"value\":42}";
-  static const char users[] = "{\"type\":\"users\",\"count\":7}";
-  g_autoptr(GString) request = g_string_new (NULL);
+  static const char * const messages[] = {
+    "{\"type\":\"users\",\"count\":7}",
+    "{\"type\":\"state\",\"value\":42}",
+  };
+  g_autofree char *head = lab_test_read_upgrade (connection);
   g_autoptr(GByteArray) reply = g_byte_array_new ();
-  g_autofree char *key = NULL;
-  g_autofree char *accept = NULL;
-  g_autofree char *head = NULL;
-  const char *line;
   char buffer[1024];
-  guint8 frame_header[2] = { 0x80 | OP_TEXT, 0 };
 
-  while (strstr (request->str, "\r\n\r\n") == NULL)
-    {
-      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL);
-
-      if (n <= 0)
-        return TRUE;
-      g_string_append_len (request, buffer, n);
-    }
-
-  line = strstr (request->str, "Sec-WebSocket-Key: ");
-  g_assert_nonnull (line);
-  line += strlen ("Sec-WebSocket-Key: ");
-  key = g_strndup (line, strcspn (line, "\r"));
-  accept = lab_handshake_derive_accept (key, NULL, NULL);
-  head = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
-                          "Upgrade: websocket\r\n"
-                          "Connection: Upgrade\r\n"
-                          "Sec-WebSocket-Accept: %s\r\n\r\n", accept);
+  if (head == NULL)
+    return TRUE;
 
   g_byte_array_append (reply, (const guint8 *) head, strlen (head));
-  frame_header[1] = strlen (users);
-  g_byte_array_append (reply, frame_header, 2);
-  g_byte_array_append (reply, (const guint8 *) users, strlen (users));
-  frame_header[1] = strlen (state);
-  g_byte_array_append (reply, frame_header, 2);
-  g_byte_array_append (reply, (const guint8 *) state, strlen (state));
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      guint8 frame_header[2] = { 0x80 | OP_TEXT, strlen (messages[i]) };
+
+      g_byte_array_append (reply, frame_header, 2);
+      g_byte_array_append (reply, (const guint8 *) messages[i], strlen (messages[i]));
+    }
   g_output_stream_write_all (output, reply->data, reply->len, NULL, NULL, NULL);
 
   /* Reads until the client goes. */
@@ -388,23 +370,10 @@ eager_server_cb (GThreadedSocketService *service,
 static void
 test_bytes_right_after_101 (void)
 {
-  g_autoptr(GSocketService) service = g_threaded_socket_service_new (2);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  LabClient *client;
+  GSocketService *service = lab_test_threaded_server_new (G_CALLBACK (eager_server_cb), &url);
+  LabClient *client = lab_client_new (url, NULL);
 
-  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
-  g_assert_no_error (error);
-  g_signal_connect (service, "run", G_CALLBACK (eager_server_cb), NULL);
-  g_socket_service_start (service);
-  url = g_strdup_printf ("ws://127.0.0.1:%u/",
-                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-
-  client = lab_client_new (url, NULL);
   lab_client_set_capture (client, TRUE);
   lab_client_connect (client);
   lab_test_wait_client_value (client, 42);
@@ -413,8 +382,7 @@ test_bytes_right_after_101 (void)
 
   lab_client_disconnect (client);
   lab_test_client_free (client);
-  g_socket_service_stop (service);
-  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  lab_test_service_free (service);
 }
 
 int

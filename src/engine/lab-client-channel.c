@@ -18,11 +18,6 @@
  * It says what happens in signals; what the messages mean is the client's
  * business. All of it runs on the main context it was created in. */
 
-#define PROP_RETRY_IN LAB_CLIENT_CHANNEL_PROP_RETRY_IN
-#define PROP_HANDSHAKE LAB_CLIENT_CHANNEL_PROP_HANDSHAKE
-#define PROP_PONG_RTT LAB_CLIENT_CHANNEL_PROP_PONG_RTT
-#define N_PROPS LAB_CLIENT_CHANNEL_N_PROPS
-
 enum {
   CONNECTING,
   OPENED,
@@ -35,7 +30,7 @@ enum {
 
 G_DEFINE_FINAL_TYPE (LabClientChannel, lab_client_channel, G_TYPE_OBJECT)
 
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[LAB_CLIENT_CHANNEL_N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* Retrying */
@@ -69,7 +64,7 @@ update_retry_in (LabClientChannel *self)
     return;
 
   self->retry_in = seconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CLIENT_CHANNEL_PROP_RETRY_IN]);
 }
 
 static gboolean
@@ -323,15 +318,15 @@ lab_client_channel_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_RETRY_IN:
+    case LAB_CLIENT_CHANNEL_PROP_RETRY_IN:
       g_value_set_uint (value, self->retry_in);
       break;
 
-    case PROP_HANDSHAKE:
+    case LAB_CLIENT_CHANNEL_PROP_HANDSHAKE:
       g_value_set_object (value, self->handshake);
       break;
 
-    case PROP_PONG_RTT:
+    case LAB_CLIENT_CHANNEL_PROP_PONG_RTT:
       g_value_set_int (value, self->keepalive.pong_rtt);
       break;
 
@@ -350,24 +345,24 @@ lab_client_channel_class_init (LabClientChannelClass *klass)
   object_class->get_property = lab_client_channel_get_property;
 
   /* Seconds until the next try, while waiting to reconnect; 0 otherwise. */
-  properties[PROP_RETRY_IN] =
+  properties[LAB_CLIENT_CHANNEL_PROP_RETRY_IN] =
     g_param_spec_uint ("retry-in", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /* The latest connection's opening handshake, as sent both ways. */
-  properties[PROP_HANDSHAKE] =
+  properties[LAB_CLIENT_CHANNEL_PROP_HANDSHAKE] =
     g_param_spec_object ("handshake", NULL, NULL,
                          LAB_TYPE_HANDSHAKE,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /* The latest ping's round trip on this connection in ms, -1 before its first pong. */
-  properties[PROP_PONG_RTT] =
+  properties[LAB_CLIENT_CHANNEL_PROP_PONG_RTT] =
     g_param_spec_int ("pong-rtt", NULL, NULL,
                       -1, G_MAXINT, -1,
                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, LAB_CLIENT_CHANNEL_N_PROPS, properties);
 
   /**
    * LabClientChannel::connecting:
