@@ -272,6 +272,49 @@ test_silent_server (void)
   lab_test_service_free (service);
 }
 
+/* A server that takes the connection and the request and never answers:
+ * the handshake has a time limit, and stopping ends it at once. */
+static gboolean
+mute_server_cb (GThreadedSocketService *service,
+                GSocketConnection      *connection,
+                GObject                *source_object,
+                gpointer                user_data)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char buffer[1024];
+
+  while (g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+
+  return TRUE;
+}
+
+static void
+test_handshake_time_limit (void)
+{
+  g_autofree char *url = NULL;
+  GSocketService *service = lab_test_threaded_server_new (G_CALLBACK (mute_server_cb), &url);
+  LabClient *client = lab_client_new (url, NULL);
+  gint64 start = g_get_monotonic_time ();
+  gint64 stopped;
+
+  lab_client_connect (client);
+  /* The limit is 10 s: more than a test's usual wait */
+  g_assert_true (lab_test_wait_until (stopped_answering, client, 15000));
+  g_assert_cmpstr (lab_client_get_last_error (client), ==, "The server did not answer in time");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 9 * G_USEC_PER_SEC);
+
+  /* Stopped in the middle of the next handshake: over at once. */
+  lab_test_wait_client_state (client, LAB_CLIENT_STATE_CONNECTING);
+  lab_test_run_for (200);
+  stopped = g_get_monotonic_time ();
+  lab_client_disconnect (client);
+  lab_test_client_free (client);
+  g_assert_cmpint (g_get_monotonic_time () - stopped, <, 2 * G_USEC_PER_SEC);
+
+  lab_test_service_free (service);
+}
+
 /* Trust */
 
 static gboolean
@@ -427,6 +470,7 @@ main (int   argc,
   g_test_add_func ("/client-failures/invalid-url", test_invalid_url);
   g_test_add_func ("/client-failures/invalid-url-no-retry", test_invalid_url_no_retry);
   g_test_add_func ("/client-failures/silent-server", test_silent_server);
+  g_test_add_func ("/client-failures/handshake-time-limit", test_handshake_time_limit);
   g_test_add_func ("/client-failures/certificate-refused-then-trusted",
                    test_certificate_refused_then_trusted);
   g_test_add_func ("/client-failures/vouched-certificate", test_vouched_certificate);
