@@ -23,6 +23,7 @@ struct _LabClientChannel
 
   char                    *name;         /* for logs */
   char                    *url;
+  GUri                    *uri;          /* @url as the attempt in flight or the connection uses it */
   GSocketClient           *socket_client;
   LabTrustStore           *trust_store;
   guint                    keepalive_interval;

@@ -217,13 +217,12 @@ opened (LabClientChannel *self,
         GIOStream        *stream,
         LabHandshake     *handshake)
 {
-  g_autoptr(GUri) uri = lab_url_parse_websocket (self->url, NULL);
   SoupWebsocketConnection *connection;
 
   g_assert (self->connection == NULL);
 
   _lab_client_channel_inspect_opened (self, stream, handshake);
-  connection = soup_websocket_connection_new (stream, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
+  connection = soup_websocket_connection_new (stream, self->uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
                                               NULL, NULL, NULL);
   self->connection = connection;
   g_signal_connect_object (connection, "message",
@@ -303,6 +302,7 @@ lab_client_channel_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->uri, g_uri_unref);
   lab_close_record_clear (&self->close);
 
   G_OBJECT_CLASS (lab_client_channel_parent_class)->finalize (object);
@@ -511,6 +511,8 @@ lab_client_channel_connect (LabClientChannel *self)
 
   /* Its callback touches the channel only if not cancelled: stop() and
    * dispose cancel it. */
+  g_clear_pointer (&self->uri, g_uri_unref);
+  self->uri = g_uri_ref (uri);
   lab_client_attempt_async (self->socket_client, self->trust_store, uri, self->cancellable,
                             attempt_cb, self);
 }
