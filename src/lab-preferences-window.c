@@ -25,6 +25,7 @@ struct _LabPreferencesWindow
   GtkAdjustment        *port_adjustment;
   GtkSwitch            *lan_switch;
   GtkSwitch            *classic_switch;
+  GtkAdjustment        *ping_interval_adjustment;
   GtkSwitch            *tls_switch;
   AdwActionRow         *certificate_row;
   AdwActionRow         *key_row;
@@ -452,6 +453,7 @@ lab_preferences_window_class_init (LabPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, port_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, lan_switch);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, classic_switch);
+  gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, ping_interval_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, tls_switch);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, certificate_row);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, key_row);
@@ -504,6 +506,8 @@ lab_preferences_window_new (GtkApplication *application,
                                 G_SETTINGS_BIND_DEFAULT, port_get_mapping, port_set_mapping, NULL, NULL);
   g_settings_bind (self->settings, "allow-lan", self->lan_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "classic-ports", self->classic_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "ping-interval", self->ping_interval_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "tls-enabled", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "client-trust-mode", self->trust_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, trust_get_mapping, trust_set_mapping, NULL, NULL);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "lab-client-private.h"
+#include "lab-handshake.h"
 #include "lab-test-client-utils.h"
 #include "lab-test-utils.h"
 #include "lab-tls.h"
@@ -305,4 +308,65 @@ lab_test_tiny_server_free (LabTestTinyServer *tiny)
   g_clear_pointer (&tiny->connections, g_ptr_array_unref);
   g_free (tiny->url);
   g_free (tiny);
+}
+
+/**
+ * lab_test_threaded_server_new:
+ * @run: a #GThreadedSocketService::run handler: the server, written by hand
+ *   for what no real server does, one thread per connection
+ * @url: (out): its ws:// address on 127.0.0.1
+ *
+ * Returns: (transfer full): the service, for lab_test_service_free()
+ */
+GSocketService *
+lab_test_threaded_server_new (GCallback   run,
+                              char      **url)
+{
+  GSocketService *service = g_threaded_socket_service_new (2);
+  guint port = lab_test_listen_loopback (G_SOCKET_LISTENER (service));
+
+  g_signal_connect (service, "run", run, NULL);
+  g_socket_service_start (service);
+  *url = g_strdup_printf ("ws://127.0.0.1:%u/", port);
+
+  return service;
+}
+
+/**
+ * lab_test_read_upgrade:
+ *
+ * In a hand-written server: reads a client's upgrade request.
+ *
+ * Returns: (transfer full) (nullable): the 101 response head that accepts
+ *   it, for the server to write; %NULL if the client went first
+ */
+char *
+lab_test_read_upgrade (GSocketConnection *connection)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autoptr(GString) request = g_string_new (NULL);
+  g_autofree char *key = NULL;
+  g_autofree char *accept = NULL;
+  const char *line;
+  char buffer[1024];
+
+  while (strstr (request->str, "\r\n\r\n") == NULL)
+    {
+      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        return NULL;
+      g_string_append_len (request, buffer, n);
+    }
+
+  line = strstr (request->str, "Sec-WebSocket-Key: ");
+  g_assert_nonnull (line);
+  line += strlen ("Sec-WebSocket-Key: ");
+  key = g_strndup (line, strcspn (line, "\r"));
+  accept = lab_handshake_derive_accept (key, NULL, NULL);
+
+  return g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
+                          "Upgrade: websocket\r\n"
+                          "Connection: Upgrade\r\n"
+                          "Sec-WebSocket-Accept: %s\r\n\r\n", accept);
 }

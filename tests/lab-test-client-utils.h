@@ -33,6 +33,9 @@ LabTestTinyServer       *lab_test_tiny_server_new    (const char * const       *
                                                       gushort                   close_code);
 const char              *lab_test_tiny_server_get_url (LabTestTinyServer       *tiny);
 void                     lab_test_tiny_server_free   (LabTestTinyServer        *tiny);
+GSocketService          *lab_test_threaded_server_new (GCallback               run,
+                                                      char                   **url);
+char                    *lab_test_read_upgrade       (GSocketConnection        *connection);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestTinyServer, lab_test_tiny_server_free)
 

@@ -307,14 +307,31 @@ incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
-static void
-service_free (gpointer data)
+/* Stops a test's own socket service and lets it go. */
+void
+lab_test_service_free (gpointer service)
 {
-  GSocketService *service = data;
-
   g_socket_service_stop (service);
   g_socket_listener_close (G_SOCKET_LISTENER (service));
   g_object_unref (service);
+}
+
+/* Listens on 127.0.0.1, on a port the system picks.
+ *
+ * Returns: the port */
+guint
+lab_test_listen_loopback (GSocketListener *listener)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* A libsoup server of a test's own on 127.0.0.1, accepting as LabServer does:
@@ -326,19 +343,12 @@ guint
 lab_test_soup_server_listen (SoupServer *server)
 {
   GSocketService *service = g_socket_service_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
-  g_assert_no_error (error);
+  guint port = lab_test_listen_loopback (G_SOCKET_LISTENER (service));
 
   g_signal_connect_object (service, "incoming", G_CALLBACK (incoming_cb), server, 0);
-  g_object_set_data_full (G_OBJECT (server), "lab-test-service", service, service_free);
+  g_object_set_data_full (G_OBJECT (server), "lab-test-service", service, lab_test_service_free);
 
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return port;
 }
 
 typedef struct

@@ -62,6 +62,8 @@ SoupWebsocketConnection *lab_test_fixture_connect         (LabTestServerFixture 
   g_test_add (path, LabTestServerFixture, NULL, lab_test_server_fixture_setup, func, \
               lab_test_server_fixture_teardown)
 guint                    lab_test_soup_server_listen (SoupServer               *server);
+guint                    lab_test_listen_loopback    (GSocketListener          *listener);
+void                     lab_test_service_free       (gpointer                  service);
 guint                    lab_test_http_get           (LabServer                *server,
                                                       const char               *method,
                                                       const char               *path,

@@ -222,36 +222,11 @@ black_hole_cb (GThreadedSocketService *service,
 {
   GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  g_autoptr(GString) request = g_string_new (NULL);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
-  g_autofree char *key = NULL;
-  g_autofree char *accept = NULL;
-  g_autofree char *response = NULL;
-  guint8 digest[20];
-  gsize digest_length = sizeof digest;
+  g_autofree char *response = lab_test_read_upgrade (connection);
   char buffer[1024];
-  const char *line;
 
-  while (strstr (request->str, "\r\n\r\n") == NULL)
-    {
-      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL);
-
-      if (n <= 0)
-        return TRUE;
-      g_string_append_len (request, buffer, n);
-    }
-
-  line = strstr (request->str, "Sec-WebSocket-Key: ");
-  g_assert_nonnull (line);
-  key = g_strndup (line + strlen ("Sec-WebSocket-Key: "), strcspn (line + strlen ("Sec-WebSocket-Key: "), "\r"));
-  g_checksum_update (checksum, (const guchar *) key, -1);
-  g_checksum_update (checksum, (const guchar *) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", -1);
-  g_checksum_get_digest (checksum, digest, &digest_length);
-  accept = g_base64_encode (digest, digest_length);
-  response = g_strdup_printf ("HTTP/1.1 101 Switching Protocols\r\n"
-                              "Upgrade: websocket\r\n"
-                              "Connection: Upgrade\r\n"
-                              "Sec-WebSocket-Accept: %s\r\n\r\n", accept);
+  if (response == NULL)
+    return TRUE;
   g_output_stream_write_all (output, response, strlen (response), NULL, NULL, NULL);
 
   /* Reads the pings, answers nothing, until the client gives up. */
@@ -277,20 +252,9 @@ connected_or_waiting (gpointer data)
 static void
 test_silent_server (void)
 {
-  g_autoptr(GSocketService) service = g_threaded_socket_service_new (2);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(LabClient) client = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-
-  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
-  g_assert_no_error (error);
-  g_signal_connect (service, "run", G_CALLBACK (black_hole_cb), NULL);
-  g_socket_service_start (service);
-  url = g_strdup_printf ("ws://127.0.0.1:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  GSocketService *service = lab_test_threaded_server_new (G_CALLBACK (black_hole_cb), &url);
+  g_autoptr(LabClient) client = NULL;
 
   client = lab_client_new (url, NULL);
   lab_client_set_keepalive_interval (client, 1);
@@ -305,8 +269,50 @@ test_silent_server (void)
 
   lab_client_disconnect (client);
   lab_test_client_free (g_steal_pointer (&client));
-  g_socket_service_stop (service);
-  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  lab_test_service_free (service);
+}
+
+/* A server that takes the connection and the request and never answers:
+ * the handshake has a time limit, and stopping ends it at once. */
+static gboolean
+mute_server_cb (GThreadedSocketService *service,
+                GSocketConnection      *connection,
+                GObject                *source_object,
+                gpointer                user_data)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char buffer[1024];
+
+  while (g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+
+  return TRUE;
+}
+
+static void
+test_handshake_time_limit (void)
+{
+  g_autofree char *url = NULL;
+  GSocketService *service = lab_test_threaded_server_new (G_CALLBACK (mute_server_cb), &url);
+  LabClient *client = lab_client_new (url, NULL);
+  gint64 start = g_get_monotonic_time ();
+  gint64 stopped;
+
+  lab_client_connect (client);
+  /* The limit is 10 s: more than a test's usual wait */
+  g_assert_true (lab_test_wait_until (stopped_answering, client, 15000));
+  g_assert_cmpstr (lab_client_get_last_error (client), ==, "The server did not answer in time");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 9 * G_USEC_PER_SEC);
+
+  /* Stopped in the middle of the next handshake: over at once. */
+  lab_test_wait_client_state (client, LAB_CLIENT_STATE_CONNECTING);
+  lab_test_run_for (200);
+  stopped = g_get_monotonic_time ();
+  lab_client_disconnect (client);
+  lab_test_client_free (client);
+  g_assert_cmpint (g_get_monotonic_time () - stopped, <, 2 * G_USEC_PER_SEC);
+
+  lab_test_service_free (service);
 }
 
 /* Trust */
@@ -464,6 +470,7 @@ main (int   argc,
   g_test_add_func ("/client-failures/invalid-url", test_invalid_url);
   g_test_add_func ("/client-failures/invalid-url-no-retry", test_invalid_url_no_retry);
   g_test_add_func ("/client-failures/silent-server", test_silent_server);
+  g_test_add_func ("/client-failures/handshake-time-limit", test_handshake_time_limit);
   g_test_add_func ("/client-failures/certificate-refused-then-trusted",
                    test_certificate_refused_then_trusted);
   g_test_add_func ("/client-failures/vouched-certificate", test_vouched_certificate);

@@ -6,7 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-frame-private.h"
-#include "lab-peer-capture.h"
+#include "lab-frame-capture.h"
 #include "lab-peer-private.h"
 #include "lab-protocol.h"
 #include "lab-server.h"
@@ -290,7 +290,7 @@ test_ring_holds_its_bound (Fixture       *fixture,
   lab_test_raw_send_frame (raw, OP_TEXT, TRUE, "not an action", 13);
   read_until_text (raw);
 
-  g_assert_cmpuint (g_list_model_get_n_items (frames), ==, LAB_PEER_CAPTURE_FRAMES);
+  g_assert_cmpuint (g_list_model_get_n_items (frames), ==, LAB_FRAME_CAPTURE_FRAMES);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (all)), ==, LAB_SERVER_CAPTURE_FRAMES);
 }
 

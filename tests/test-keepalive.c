@@ -195,6 +195,54 @@ test_pings_never_split_frames (Fixture       *fixture,
   lab_test_close_and_wait (clicker);
 }
 
+/* Ping Now just before the keepalive's tick: that ping has not had its
+ * chance yet, so the tick waits for it rather than closing at once; a whole
+ * interval later, still unanswered, the next tick closes with 1011. */
+static void
+test_ping_now_before_tick (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GSocket) raw = NULL;
+  guint8 reply[2] = { 1011 >> 8, 1011 & 0xff };
+  LabPeer *peer;
+  gint64 pinged;
+  gboolean closed = FALSE;
+
+  lab_server_set_ping_interval (fixture->server, 1);
+  raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
+  peer = lab_test_peer_at (fixture->server, 0);
+
+  g_assert_true (lab_peer_ping_now (peer));
+  pinged = g_get_monotonic_time ();
+  /* The server's timer, a moment later */
+  _lab_peer_keepalive_tick (peer);
+  g_assert_true (lab_peer_is_open (peer));
+
+  while (!closed)
+    {
+      g_autoptr(GBytes) payload = NULL;
+      guint8 opcode;
+
+      g_assert_true (lab_test_raw_read_frame (raw, &opcode, &payload));
+      if (opcode == OP_PING)
+        g_assert_cmpmem (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
+                         "lab-ping 1", 10);
+      if (opcode == OP_CLOSE)
+        {
+          const guint8 *bytes = g_bytes_get_data (payload, NULL);
+
+          g_assert_cmpuint ((bytes[0] << 8) | bytes[1], ==, 1011);
+          closed = TRUE;
+        }
+    }
+
+  /* The timer's own tick, about an interval after the ping, not at once */
+  g_assert_cmpint (g_get_monotonic_time () - pinged, >=, G_USEC_PER_SEC / 2);
+  g_assert_cmpint (g_get_monotonic_time () - pinged, <, 3 * G_USEC_PER_SEC);
+
+  lab_test_raw_send_frame (raw, OP_CLOSE, TRUE, reply, sizeof reply);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -206,6 +254,7 @@ main (int   argc,
   ADD ("/keepalive/silent-peer-closed-1011", test_silent_peer_closed_1011);
   ADD ("/keepalive/rtt-of-libsoup-client", test_rtt_of_libsoup_client);
   ADD ("/keepalive/pings-never-split-frames", test_pings_never_split_frames);
+  ADD ("/keepalive/ping-now-before-tick", test_ping_now_before_tick);
 
 #undef ADD
 

@@ -353,6 +353,73 @@ test_forget_trusted_certificate (void)
   run_app (forget_trusted_certificate, "--port", "0", NULL);
 }
 
+/* The ping interval row: the setting, and the running server at once, with
+ * no restart (its connections stay). */
+
+typedef struct
+{
+  LabServer *server;
+  guint      seconds;
+} PingCheck;
+
+static gboolean
+pings_every (gpointer data)
+{
+  PingCheck *check = data;
+
+  return lab_server_get_ping_interval (check->server) == check->seconds;
+}
+
+static void
+ping_interval_row_applies (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  GSettings *settings = lab_application_get_settings (app);
+  PingCheck check = { lab_ui_test_get_server (app), 5 };
+  LabPreferencesWindow *preferences;
+  GtkWidget *spin;
+  guint port;
+
+  wait_ready (window);
+  port = lab_server_get_bound_port (check.server);
+  g_assert_cmpuint (lab_server_get_ping_interval (check.server), ==, 20);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.plus", NULL));
+  assert_shows_value (window, "1");
+
+  preferences = open_preferences (app);
+  spin = find_row_switch (GTK_WIDGET (preferences), "P_ing Interval");
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 20);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+  g_assert_cmpuint (g_settings_get_uint (settings, "ping-interval"), ==, 5);
+  g_assert_true (lab_test_wait_until (pings_every, &check, LAB_TEST_TIMEOUT_MS));
+
+  /* 0 turns pings off; the bounds are the setting's own */
+  check.seconds = 0;
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "ping-interval"), ==, 0);
+  g_assert_true (lab_test_wait_until (pings_every, &check, LAB_TEST_TIMEOUT_MS));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 99999);
+  g_assert_cmpuint (g_settings_get_uint (settings, "ping-interval"), ==, 3600);
+
+  /* The setting changed elsewhere shows in the row */
+  g_settings_set_uint (settings, "ping-interval", 7);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 7);
+
+  /* Same server, same connection: the counter kept its value */
+  g_assert_cmpuint (lab_server_get_bound_port (check.server), ==, port);
+  g_assert_true (lab_server_get_running (check.server));
+  wait_ready (window);
+  assert_shows_value (window, "1");
+}
+
+static void
+test_ping_interval_row_applies (void)
+{
+  run_app (ping_interval_row_applies, "--port", "0", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -364,6 +431,7 @@ main (int   argc,
   g_test_add_func ("/preferences/port-change-restarts", test_port_change_restarts);
   g_test_add_func ("/preferences/second-instance-trusts-first", test_second_instance_trusts_first);
   g_test_add_func ("/preferences/forget-trusted-certificate", test_forget_trusted_certificate);
+  g_test_add_func ("/preferences/ping-interval-row-applies", test_ping_interval_row_applies);
 
   return g_test_run ();
 }

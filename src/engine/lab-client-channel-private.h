@@ -3,30 +3,44 @@
 
 #include <libsoup/soup.h>
 
+#include "lab-bounded-list.h"
 #include "lab-client-channel.h"
 #include "lab-close-record.h"
+#include "lab-frame-capture.h"
+#include "lab-handshake.h"
+#include "lab-keepalive.h"
 #include "lab-trust-store.h"
 
 G_BEGIN_DECLS
 
 /* The channel's instance, shared by its files: lab-client-channel.c (connect,
- * reconnect, keepalive) and lab-client-channel-close.c (closing with a code
- * the user chose, and what each side said). */
+ * reconnect), lab-client-channel-inspect.c (handshake, frames, keepalive) and
+ * lab-client-channel-close.c (closing with a code the user chose, and what
+ * each side said). */
 struct _LabClientChannel
 {
   GObject                  parent_instance;
 
   char                    *name;         /* for logs */
   char                    *url;
-  SoupSession             *session;
+  GUri                    *uri;          /* @url as the attempt in flight or the connection uses it */
+  GSocketClient           *socket_client;
   LabTrustStore           *trust_store;
   guint                    keepalive_interval;
 
   GCancellable            *cancellable;  /* the connect attempt in flight, if any */
   SoupWebsocketConnection *connection;   /* open */
   GError                  *failure;      /* what ::error said about @connection */
-  gint64                   last_heard;   /* monotonic time of the last message or pong */
-  guint                    watchdog_source;
+
+  /* For the Inspector: the latest connection's handshake, the frames of
+   * every connection while capture is on, and the keepalive */
+  LabHandshake            *handshake;
+  guint                    n_connections; /* numbers each connection's frames */
+  LabFrameCapture          capture;
+  LabBoundedList          *frames;
+  LabKeepalive             keepalive;
+  guint                    keepalive_source;
+  guint                    capturing : 1;
 
   /* Waiting to try again */
   guint                    failures;     /* since a connection last worked */
@@ -43,6 +57,26 @@ struct _LabClientChannel
   guint                    got_message : 1;
 };
 
+typedef enum
+{
+  LAB_CLIENT_CHANNEL_PROP_0,
+  LAB_CLIENT_CHANNEL_PROP_RETRY_IN,
+  LAB_CLIENT_CHANNEL_PROP_HANDSHAKE,
+  LAB_CLIENT_CHANNEL_PROP_PONG_RTT,
+  LAB_CLIENT_CHANNEL_N_PROPS
+} LabClientChannelProp;
+
+void _lab_client_channel_notify       (LabClientChannel        *self,
+                                       LabClientChannelProp     prop);
+void _lab_client_channel_give_up      (LabClientChannel        *self,
+                                       const char              *why);
+void _lab_client_channel_inspect_opened  (LabClientChannel     *self,
+                                          GIOStream            *stream,
+                                          LabHandshake         *handshake);
+void _lab_client_channel_inspect_watch   (LabClientChannel     *self,
+                                          SoupWebsocketConnection *connection);
+void _lab_client_channel_inspect_dropped (LabClientChannel     *self);
+void _lab_client_channel_inspect_clear   (LabClientChannel     *self);
 void _lab_client_channel_watch_close  (LabClientChannel        *self,
                                        SoupWebsocketConnection *connection);
 void _lab_client_channel_record_end   (LabClientChannel        *self,

@@ -13,24 +13,10 @@
 #include "lab-url.h"
 
 /* One WebSocket connection of a client, kept up: a connect attempt, and after
- * a failure a retry with backoff and a countdown to it; once open, a ping
- * every so often and a watchdog for a server gone silent. It says what happens
- * in signals; what the messages mean is the client's business. All of it runs
- * on the main context it was created in. */
-
-/* A handshake stuck this long will not finish: better to fail and try again. */
-#define HANDSHAKE_TIMEOUT_S 10
-/* A ping every interval, and a server silent for the interval and as long
- * again for its pong is gone: a phone leaving the Wi-Fi never closes its
- * connections (libsoup 3.2 has no pong timeout of its own). */
-#define KEEPALIVE_DEFAULT_S LAB_PING_INTERVAL_DEFAULT
-#define SILENT_INTERVALS 2
-
-enum {
-  PROP_0,
-  PROP_RETRY_IN,
-  N_PROPS
-};
+ * a failure a retry with backoff and a countdown to it. Once open, the
+ * keepalive, the handshake and the frames are lab-client-channel-inspect.c's.
+ * It says what happens in signals; what the messages mean is the client's
+ * business. All of it runs on the main context it was created in. */
 
 enum {
   CONNECTING,
@@ -44,7 +30,7 @@ enum {
 
 G_DEFINE_FINAL_TYPE (LabClientChannel, lab_client_channel, G_TYPE_OBJECT)
 
-static GParamSpec *properties[N_PROPS];
+static GParamSpec *properties[LAB_CLIENT_CHANNEL_N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* Retrying */
@@ -78,7 +64,7 @@ update_retry_in (LabClientChannel *self)
     return;
 
   self->retry_in = seconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CLIENT_CHANNEL_PROP_RETRY_IN]);
 }
 
 static gboolean
@@ -144,7 +130,7 @@ fail (LabClientChannel *self,
 static void
 drop_connection (LabClientChannel *self)
 {
-  g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  _lab_client_channel_inspect_dropped (self);
   g_clear_error (&self->failure);
 
   if (self->connection != NULL)
@@ -163,8 +149,6 @@ connection_message_cb (LabClientChannel        *self,
   g_autofree char *text = NULL;
   gsize length;
   const char *data;
-
-  self->last_heard = g_get_monotonic_time ();
 
   if (!self->got_message)
     {
@@ -208,43 +192,38 @@ connection_closed_cb (LabClientChannel        *self,
   fail (self, why, TRUE);
 }
 
-static void
-connection_pong_cb (LabClientChannel *self)
+/* The server answered no ping for a whole interval: the connection is dead
+ * even though nothing closed it (a phone gone from the Wi-Fi). */
+void
+_lab_client_channel_give_up (LabClientChannel *self,
+                             const char       *why)
 {
-  self->last_heard = g_get_monotonic_time ();
-}
+  g_autoptr(LabClientChannel) hold = g_object_ref (self);
 
-/* The server answered neither pings nor anything else for a while: the
- * connection is dead even though nothing closed it. */
-static gboolean
-watchdog_cb (gpointer user_data)
-{
-  LabClientChannel *self = user_data;
-  gint64 silent = g_get_monotonic_time () - self->last_heard;
-  g_autofree char *why = NULL;
+  g_return_if_fail (self->connection != NULL);
 
-  if (silent < (gint64) self->keepalive_interval * SILENT_INTERVALS * G_USEC_PER_SEC)
-    return G_SOURCE_CONTINUE;
-
-  why = g_strdup_printf (_("No pong within %u s"), self->keepalive_interval);
-
-  self->watchdog_source = 0;
   /* python-websockets sends 1011 here, but libsoup 3.2 lets only a server
    * send it: going away, saying which timer fired. */
   lab_close_record_send (&self->close, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
   soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
   drop_connection (self);
   fail (self, why, TRUE);
-
-  return G_SOURCE_REMOVE;
 }
 
+/* The handshake is done: the connection's meters are watched before libsoup
+ * reads a byte, since the server may have sent its first frame already. */
 static void
-opened (LabClientChannel        *self,
-        SoupWebsocketConnection *connection)
+opened (LabClientChannel *self,
+        GIOStream        *stream,
+        LabHandshake     *handshake)
 {
+  SoupWebsocketConnection *connection;
+
   g_assert (self->connection == NULL);
 
+  _lab_client_channel_inspect_opened (self, stream, handshake);
+  connection = soup_websocket_connection_new (stream, self->uri, SOUP_WEBSOCKET_CONNECTION_CLIENT,
+                                              NULL, NULL, NULL);
   self->connection = connection;
   g_signal_connect_object (connection, "message",
                            G_CALLBACK (connection_message_cb), self, G_CONNECT_SWAPPED);
@@ -252,16 +231,8 @@ opened (LabClientChannel        *self,
                            G_CALLBACK (connection_error_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "closed",
                            G_CALLBACK (connection_closed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (connection, "pong",
-                           G_CALLBACK (connection_pong_cb), self, G_CONNECT_SWAPPED);
   _lab_client_channel_watch_close (self, connection);
-
-  if (self->keepalive_interval > 0)
-    {
-      self->last_heard = g_get_monotonic_time ();
-      soup_websocket_connection_set_keepalive_interval (connection, self->keepalive_interval);
-      self->watchdog_source = g_timeout_add_seconds (self->keepalive_interval, watchdog_cb, self);
-    }
+  _lab_client_channel_inspect_watch (self, connection);
 
   g_debug ("%s: connected to %s", self->name, self->url);
   g_signal_emit (self, signals[OPENED], 0);
@@ -273,13 +244,15 @@ attempt_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(LabClientChannel) self = NULL;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(LabHandshake) handshake = NULL;
   g_autoptr(GTlsCertificate) refused = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *peer = NULL;
   GTlsCertificateFlags refused_errors = 0;
 
-  connection = lab_client_attempt_finish (result, &refused, &refused_errors, &peer, &error);
+  stream = lab_client_attempt_finish (result, &handshake, &refused, &refused_errors, &peer,
+                                      &error);
 
   /* Stopped, or the channel is gone: touch nothing of it. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -288,9 +261,9 @@ attempt_cb (GObject      *object,
   self = g_object_ref (user_data);
   g_clear_object (&self->cancellable);
 
-  if (connection != NULL)
+  if (stream != NULL)
     {
-      opened (self, g_steal_pointer (&connection));
+      opened (self, stream, handshake);
     }
   else if (refused != NULL)
     {
@@ -314,10 +287,9 @@ lab_client_channel_dispose (GObject *object)
 
   lab_client_channel_stop (self);
   _lab_client_channel_drop_closing (self);
+  _lab_client_channel_inspect_clear (self);
 
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  g_clear_object (&self->session);
+  g_clear_object (&self->socket_client);
   g_clear_object (&self->trust_store);
 
   G_OBJECT_CLASS (lab_client_channel_parent_class)->dispose (object);
@@ -330,6 +302,7 @@ lab_client_channel_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->uri, g_uri_unref);
   lab_close_record_clear (&self->close);
 
   G_OBJECT_CLASS (lab_client_channel_parent_class)->finalize (object);
@@ -345,8 +318,16 @@ lab_client_channel_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_RETRY_IN:
+    case LAB_CLIENT_CHANNEL_PROP_RETRY_IN:
       g_value_set_uint (value, self->retry_in);
+      break;
+
+    case LAB_CLIENT_CHANNEL_PROP_HANDSHAKE:
+      g_value_set_object (value, self->handshake);
+      break;
+
+    case LAB_CLIENT_CHANNEL_PROP_PONG_RTT:
+      g_value_set_int (value, self->keepalive.pong_rtt);
       break;
 
     default:
@@ -364,12 +345,24 @@ lab_client_channel_class_init (LabClientChannelClass *klass)
   object_class->get_property = lab_client_channel_get_property;
 
   /* Seconds until the next try, while waiting to reconnect; 0 otherwise. */
-  properties[PROP_RETRY_IN] =
+  properties[LAB_CLIENT_CHANNEL_PROP_RETRY_IN] =
     g_param_spec_uint ("retry-in", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* The latest connection's opening handshake, as sent both ways. */
+  properties[LAB_CLIENT_CHANNEL_PROP_HANDSHAKE] =
+    g_param_spec_object ("handshake", NULL, NULL,
+                         LAB_TYPE_HANDSHAKE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The latest ping's round trip on this connection in ms, -1 before its first pong. */
+  properties[LAB_CLIENT_CHANNEL_PROP_PONG_RTT] =
+    g_param_spec_int ("pong-rtt", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, LAB_CLIENT_CHANNEL_N_PROPS, properties);
 
   /**
    * LabClientChannel::connecting:
@@ -432,13 +425,9 @@ lab_client_channel_class_init (LabClientChannelClass *klass)
 static void
 lab_client_channel_init (LabClientChannel *self)
 {
-  /* No TLS database until a wss:// attempt needs one: libsoup would otherwise
-   * look up the system's on this thread. */
-  self->session = g_object_new (SOUP_TYPE_SESSION,
-                                "timeout", HANDSHAKE_TIMEOUT_S,
-                                "tls-database", NULL,
-                                NULL);
-  self->keepalive_interval = KEEPALIVE_DEFAULT_S;
+  self->socket_client = g_socket_client_new ();
+  self->keepalive_interval = LAB_PING_INTERVAL_DEFAULT;
+  self->keepalive.pong_rtt = -1;
 }
 
 /* API */
@@ -489,16 +478,6 @@ lab_client_channel_set_trust_store (LabClientChannel *self,
   g_set_object (&self->trust_store, trust_store);
 }
 
-/* Applies to the next connections; 0 for no pings and no watchdog. */
-void
-lab_client_channel_set_keepalive_interval (LabClientChannel *self,
-                                           guint             seconds)
-{
-  g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
-
-  self->keepalive_interval = seconds;
-}
-
 /**
  * lab_client_channel_connect:
  *
@@ -532,7 +511,9 @@ lab_client_channel_connect (LabClientChannel *self)
 
   /* Its callback touches the channel only if not cancelled: stop() and
    * dispose cancel it. */
-  lab_client_attempt_async (self->session, self->trust_store, uri, self->cancellable,
+  g_clear_pointer (&self->uri, g_uri_unref);
+  self->uri = g_uri_ref (uri);
+  lab_client_attempt_async (self->socket_client, self->trust_store, uri, self->cancellable,
                             attempt_cb, self);
 }
 
@@ -594,17 +575,24 @@ lab_client_channel_send_text (LabClientChannel *self,
 }
 
 /* For tests: what lives on while the network work of this channel is not
- * over (an attempt holds the session, a closing handshake its connection). */
+ * over (an attempt holds the socket client, a closing handshake its connection). */
 void
 lab_client_channel_add_network_objects (LabClientChannel *self,
                                         GPtrArray        *objects)
 {
   g_return_if_fail (LAB_IS_CLIENT_CHANNEL (self));
 
-  if (self->session != NULL)
-    g_ptr_array_add (objects, g_object_ref (self->session));
+  if (self->socket_client != NULL)
+    g_ptr_array_add (objects, g_object_ref (self->socket_client));
   if (self->connection != NULL)
     g_ptr_array_add (objects, g_object_ref (self->connection));
   if (self->closing != NULL)
     g_ptr_array_add (objects, g_object_ref (self->closing));
+}
+
+void
+_lab_client_channel_notify (LabClientChannel     *self,
+                            LabClientChannelProp  prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }

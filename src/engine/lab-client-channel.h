@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "lab-handshake.h"
 #include "lab-trust-store.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,13 @@ gboolean          lab_client_channel_close                  (LabClientChannel *s
 char             *lab_client_channel_describe_close         (LabClientChannel *self);
 gushort           lab_client_channel_get_close_code_received (LabClientChannel *self);
 const char       *lab_client_channel_get_close_reason_received (LabClientChannel *self);
+LabHandshake     *lab_client_channel_get_handshake          (LabClientChannel *self);
+void              lab_client_channel_set_capture            (LabClientChannel *self,
+                                                             gboolean          capture);
+gboolean          lab_client_channel_get_capture            (LabClientChannel *self);
+GListModel       *lab_client_channel_get_frames             (LabClientChannel *self);
+int               lab_client_channel_get_pong_rtt           (LabClientChannel *self);
+gboolean          lab_client_channel_ping_now               (LabClientChannel *self);
 void              lab_client_channel_add_network_objects    (LabClientChannel *self,
                                                              GPtrArray        *objects);
 

@@ -14,8 +14,9 @@
  * lab_client_set_keepalive_interval:
  * @seconds: how often to ping the server; 0 for never
  *
- * A server silent for an interval and as long again for its pong is closed
- * with 1011, and the client reconnects. Applies to the next connections.
+ * A ping of the client's own unanswered for a whole interval ends the
+ * connection (1001, "No pong within N s"), and the client reconnects.
+ * Applies at once, to open connections too.
  */
 void
 lab_client_set_keepalive_interval (LabClient *self,

@@ -7,9 +7,13 @@
 
 #include "lab-client-private.h"
 #include "lab-protocol.h"
+#include "lab-timestamp.h"
 
 /* What the counter server says (its value, who is online, what it refused),
- * and what this client asks of it. */
+ * and what this client asks of it; and what the time stream says. */
+
+/* A timestamp is 27 characters; a stranger server's long text is cut short for the list. */
+#define LAB_CLIENT_TIMESTAMP_MAX_CHARS 120
 
 static void
 set_value (LabClient *self,
@@ -160,4 +164,34 @@ lab_client_get_users (LabClient *self)
   g_return_val_if_fail (LAB_IS_CLIENT (self), 0);
 
   return self->users;
+}
+
+/* The time stream */
+
+void
+_lab_client_time_message_cb (LabClient  *self,
+                             const char *text)
+{
+  g_autofree char *shortened = NULL;
+  g_autoptr(LabTimestamp) timestamp = NULL;
+
+  if (g_utf8_strlen (text, -1) > LAB_CLIENT_TIMESTAMP_MAX_CHARS)
+    {
+      g_autofree char *start = g_utf8_substring (text, 0, LAB_CLIENT_TIMESTAMP_MAX_CHARS);
+
+      shortened = g_strconcat (start, "…", NULL);
+    }
+
+  timestamp = lab_timestamp_new (shortened != NULL ? shortened : text);
+  lab_bounded_list_add (self->timestamps, timestamp);
+}
+
+void
+_lab_client_time_failed_cb (LabClient  *self,
+                            const char *why,
+                            gboolean    will_retry)
+{
+  /* Trying again would not fix the address: it waits for a new one. */
+  if (!will_retry)
+    g_message ("Not connecting to the time stream: %s", why);
 }

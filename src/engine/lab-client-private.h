@@ -7,10 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* LabClient is written in three files: lab-client.c (the channels' lifecycle
+/* LabClient is written in five files: lab-client.c (the channels' lifecycle
  * and the status), lab-client-counter.c (what the counter server says and
- * what the client asks of it) and lab-client-trust.c (following the trust
- * store). They share what is below; tests only call the last function. */
+ * what the client asks of it), lab-client-trust.c (following the trust
+ * store), lab-client-close.c (keepalive and closing) and lab-client-inspect.c
+ * (the counter connection's handshake, frames and pings, for the Inspector). They share what is below; tests only call the last function. */
 
 struct _LabClient
 {
@@ -42,8 +43,10 @@ enum {
   PROP_0,
   PROP_UNTRUSTED_CERTIFICATE,
   PROP_COUNTER_URL,
+  PROP_HANDSHAKE,
   PROP_HAS_VALUE,
   PROP_LAST_ERROR,
+  PROP_PONG_RTT,
   PROP_RETRY_IN,
   PROP_STATE,
   PROP_TIME_URL,
@@ -64,9 +67,15 @@ extern GParamSpec *_lab_client_properties[N_PROPS];
 extern guint _lab_client_signals[N_SIGNALS];
 
 void       _lab_client_close_answered_cb            (LabClient            *self);
+void       _lab_client_watch_inspect                (LabClient            *self);
 void       _lab_client_forget_server_state          (LabClient            *self);
 void       _lab_client_counter_message_cb           (LabClient            *self,
                                                      const char           *text);
+void       _lab_client_time_message_cb              (LabClient            *self,
+                                                     const char           *text);
+void       _lab_client_time_failed_cb               (LabClient            *self,
+                                                     const char           *why,
+                                                     gboolean              will_retry);
 void       _lab_client_set_untrusted                (LabClient            *self,
                                                      GTlsCertificate      *certificate,
                                                      GTlsCertificateFlags  errors,

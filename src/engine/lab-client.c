@@ -19,8 +19,6 @@
 
 /* Enough lines to see the stream's rhythm; older ones drop off so memory stays flat. */
 #define LAB_CLIENT_TIMESTAMPS_CAPACITY 100
-/* A timestamp is 27 characters; a stranger server's long text is cut short for the list. */
-#define LAB_CLIENT_TIMESTAMP_MAX_CHARS 120
 
 G_DEFINE_ENUM_TYPE (LabClientState, lab_client_state,
                     G_DEFINE_ENUM_VALUE (LAB_CLIENT_STATE_DISCONNECTED, "disconnected"),
@@ -123,36 +121,6 @@ counter_retry_in_cb (LabClient *self)
   set_retry_in (self, lab_client_channel_get_retry_in (self->counter));
 }
 
-/* The time channel */
-
-static void
-time_message_cb (LabClient  *self,
-                 const char *text)
-{
-  g_autofree char *shortened = NULL;
-  g_autoptr(LabTimestamp) timestamp = NULL;
-
-  if (g_utf8_strlen (text, -1) > LAB_CLIENT_TIMESTAMP_MAX_CHARS)
-    {
-      g_autofree char *start = g_utf8_substring (text, 0, LAB_CLIENT_TIMESTAMP_MAX_CHARS);
-
-      shortened = g_strconcat (start, "…", NULL);
-    }
-
-  timestamp = lab_timestamp_new (shortened != NULL ? shortened : text);
-  lab_bounded_list_add (self->timestamps, timestamp);
-}
-
-static void
-time_failed_cb (LabClient  *self,
-                const char *why,
-                gboolean    will_retry)
-{
-  /* Trying again would not fix the address: it waits for a new one. */
-  if (!will_retry)
-    g_message ("Not connecting to the time stream: %s", why);
-}
-
 /* GObject */
 
 static void
@@ -208,8 +176,16 @@ lab_client_get_property (GObject    *object,
       g_value_set_object (value, self->untrusted_certificate);
       break;
 
+    case PROP_HANDSHAKE:
+      g_value_set_object (value, lab_client_channel_get_handshake (self->counter));
+      break;
+
     case PROP_HAS_VALUE:
       g_value_set_boolean (value, self->has_value);
+      break;
+
+    case PROP_PONG_RTT:
+      g_value_set_int (value, lab_client_channel_get_pong_rtt (self->counter));
       break;
 
     case PROP_LAST_ERROR:
@@ -291,6 +267,18 @@ lab_client_class_init (LabClientClass *klass)
     g_param_spec_string ("counter-url", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The counter connection's latest opening handshake. */
+  _lab_client_properties[PROP_HANDSHAKE] =
+    g_param_spec_object ("handshake", NULL, NULL,
+                         LAB_TYPE_HANDSHAKE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The counter connection's latest ping round trip in ms, -1 before its first pong. */
+  _lab_client_properties[PROP_PONG_RTT] =
+    g_param_spec_int ("pong-rtt", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /* TRUE once the server sent the counter's value on this connection. */
   _lab_client_properties[PROP_HAS_VALUE] =
@@ -406,12 +394,13 @@ lab_client_init (LabClient *self)
                            G_CALLBACK (_lab_client_refused_certificate_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->counter, "notify::retry-in",
                            G_CALLBACK (counter_retry_in_cb), self, G_CONNECT_SWAPPED);
+  _lab_client_watch_inspect (self);
 
   self->time = lab_client_channel_new ("time", trust_store);
   g_signal_connect_object (self->time, "message",
-                           G_CALLBACK (time_message_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_lab_client_time_message_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->time, "failed",
-                           G_CALLBACK (time_failed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_lab_client_time_failed_cb), self, G_CONNECT_SWAPPED);
 
   lab_client_set_trust_store (self, trust_store);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "lab-handshake.h"
 #include "lab-trust-store.h"
 #include "lab-types.h"
 
@@ -62,5 +63,12 @@ gboolean        lab_client_close                 (LabClient     *self,
 char           *lab_client_describe_close        (LabClient     *self);
 gushort         lab_client_get_close_code_received (LabClient   *self);
 const char     *lab_client_get_close_reason_received (LabClient *self);
+LabHandshake   *lab_client_get_handshake         (LabClient     *self);
+void            lab_client_set_capture           (LabClient     *self,
+                                                  gboolean       capture);
+gboolean        lab_client_get_capture           (LabClient     *self);
+GListModel     *lab_client_get_frames            (LabClient     *self);
+int             lab_client_get_pong_rtt          (LabClient     *self);
+gboolean        lab_client_ping_now              (LabClient     *self);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lab-frame-meter.h"
 #include "lab-metered-output-stream.h"
 
@@ -22,6 +24,8 @@ struct _LabMeteredOutputStream
   GByteArray         *inject;
   GSource            *inject_source;
   guint               injecting : 1;
+  /* A client's stream: RFC 6455 has a client mask every frame it sends */
+  guint               masked : 1;
 };
 
 enum {
@@ -323,12 +327,28 @@ lab_metered_output_stream_set_capture (LabMeteredOutputStream   *self,
 }
 
 /**
+ * lab_metered_output_stream_set_masked:
+ * @masked: whether this is a client's stream, whose frames are masked
+ *
+ * libsoup masks its own frames on a client connection; this makes the control
+ * frames of lab_metered_output_stream_send_control() masked as well.
+ */
+void
+lab_metered_output_stream_set_masked (LabMeteredOutputStream *self,
+                                      gboolean                masked)
+{
+  g_return_if_fail (LAB_IS_METERED_OUTPUT_STREAM (self));
+
+  self->masked = !!masked;
+}
+
+/**
  * lab_metered_output_stream_send_control:
  * @opcode: a control opcode (ping, pong)
  * @payload: (array length=length): at most 125 bytes
  *
- * Sends a control frame of a server (unmasked) between libsoup's frames:
- * now if the stream is between frames, else as soon as it is.
+ * Sends a control frame (masked on a client's stream) between libsoup's
+ * frames: now if the stream is between frames, else as soon as it is.
  */
 void
 lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
@@ -346,9 +366,24 @@ lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
     self->inject = g_byte_array_new ();
 
   header[0] = 0x80 | opcode;
-  header[1] = length;
+  header[1] = length | (self->masked ? 0x80 : 0);
   g_byte_array_append (self->inject, header, 2);
-  g_byte_array_append (self->inject, payload, length);
+
+  if (self->masked)
+    {
+      guint32 random = g_random_int ();
+      guint8 key[4];
+      guint start;
+
+      memcpy (key, &random, sizeof key);
+      g_byte_array_append (self->inject, key, sizeof key);
+      start = self->inject->len;
+      g_byte_array_append (self->inject, payload, length);
+      for (gsize i = 0; i < length; i++)
+        self->inject->data[start + i] ^= key[i % 4];
+    }
+  else
+    g_byte_array_append (self->inject, payload, length);
 
   after_write (self);
 }

@@ -17,6 +17,8 @@ guint64        lab_metered_output_stream_get_data_bytes_written (LabMeteredOutpu
 void           lab_metered_output_stream_set_capture (LabMeteredOutputStream   *self,
                                                     LabFrameMeterCaptureFunc  func,
                                                     gpointer                  user_data);
+void           lab_metered_output_stream_set_masked   (LabMeteredOutputStream *self,
+                                                      gboolean                masked);
 void           lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
                                                       guint8                  opcode,
                                                       const guint8           *payload,

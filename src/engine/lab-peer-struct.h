@@ -3,8 +3,9 @@
 
 #include "lab-close-record.h"
 #include "lab-handshake.h"
+#include "lab-keepalive.h"
 #include "lab-metered-input-stream.h"
-#include "lab-peer-capture.h"
+#include "lab-frame-capture.h"
 #include "lab-peer-outbox.h"
 #include "lab-peer-private.h"
 
@@ -35,14 +36,10 @@ struct _LabPeer
   char                    *response_headers;
 
   /* Frames kept for an Inspector or the trace */
-  LabPeerCapture           capture;
+  LabFrameCapture           capture;
 
-  /* Keepalive: our ping under way (monotonic µs, 0: none) and the latest
-   * round trip, in ms (-1: none yet) */
-  guint                    ping_interval;
-  gint64                   ping_sent;
-  guint                    ping_count;
-  int                      pong_rtt;
+  /* Pings, pongs and their round trip; the server ticks it */
+  LabKeepalive             keepalive;
 
   /* The closing handshake: who began it, what each side sent, and what
    * happened when it ended without one */

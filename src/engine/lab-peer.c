@@ -36,7 +36,7 @@ lab_peer_dispose (GObject *object)
   LabPeer *self = LAB_PEER (object);
 
   lab_peer_outbox_clear (&self->outbox);
-  lab_peer_capture_clear (&self->capture);
+  lab_frame_capture_clear (&self->capture);
   _lab_peer_stop_keepalive (self);
   g_clear_handle_id (&self->over_limit_source, g_source_remove);
 
@@ -86,7 +86,7 @@ lab_peer_get_property (GObject    *object,
       break;
 
     case PROP_PONG_RTT:
-      g_value_set_int (value, self->pong_rtt);
+      g_value_set_int (value, self->keepalive.pong_rtt);
       break;
 
     default:
@@ -162,7 +162,7 @@ lab_peer_class_init (LabPeerClass *klass)
 static void
 lab_peer_init (LabPeer *self)
 {
-  self->pong_rtt = -1;
+  self->keepalive.pong_rtt = -1;
 }
 
 static void
@@ -300,7 +300,9 @@ _lab_peer_new (guint              id,
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
   self->input = g_object_ref (LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (metered)));
   self->output = g_object_ref (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)));
-  lab_peer_capture_init (&self->capture, id, self->input, self->output);
+  lab_frame_capture_init (&self->capture, id, LAB_FRAME_CLIENT_TO_SERVER, self->input,
+                          self->output);
+  lab_keepalive_init (&self->keepalive, self->output);
 
   self->connection = soup_websocket_connection_new (metered, uri,
                                                     SOUP_WEBSOCKET_CONNECTION_SERVER,

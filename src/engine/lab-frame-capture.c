@@ -1,28 +1,30 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "lab-peer"
+#define G_LOG_DOMAIN "lab-frame-capture"
 
 #include "config.h"
 
 #include "lab-frame.h"
-#include "lab-peer-capture.h"
+#include "lab-frame-capture.h"
 
 #define OPCODE_CONTINUATION 0x0
 #define OPCODE_FIRST_CONTROL 0x8
 
 void
-lab_peer_capture_init (LabPeerCapture         *capture,
-                       guint                   connection_id,
-                       LabMeteredInputStream  *input,
-                       LabMeteredOutputStream *output)
+lab_frame_capture_init (LabFrameCapture        *capture,
+                        guint                   connection_id,
+                        LabFrameDirection       incoming,
+                        LabMeteredInputStream  *input,
+                        LabMeteredOutputStream *output)
 {
-  *capture = (LabPeerCapture) { 0 };
+  *capture = (LabFrameCapture) { 0 };
   capture->connection_id = connection_id;
+  capture->incoming = incoming;
   capture->input = input;
   capture->output = output;
 }
 
 static void
-stop_meters (LabPeerCapture *capture)
+stop_meters (LabFrameCapture *capture)
 {
   if (capture->input != NULL)
     lab_metered_input_stream_set_capture (capture->input, NULL, NULL);
@@ -33,7 +35,7 @@ stop_meters (LabPeerCapture *capture)
 /* Leaves the rings to whoever still holds them: an Inspector may show the
  * frames of a connection that is gone. */
 void
-lab_peer_capture_clear (LabPeerCapture *capture)
+lab_frame_capture_clear (LabFrameCapture *capture)
 {
   stop_meters (capture);
   capture->input = NULL;
@@ -44,7 +46,7 @@ lab_peer_capture_clear (LabPeerCapture *capture)
 }
 
 static guint64
-message_index_for (LabPeerCapture    *capture,
+message_index_for (LabFrameCapture    *capture,
                    LabFrameDirection  direction,
                    guint8             opcode)
 {
@@ -57,7 +59,7 @@ message_index_for (LabPeerCapture    *capture,
 }
 
 static void
-capture_frame (LabPeerCapture    *capture,
+capture_frame (LabFrameCapture    *capture,
                LabFrameDirection  direction,
                const guint8      *header,
                guint              header_size,
@@ -84,7 +86,9 @@ incoming_cb (const guint8 *header,
              gsize         payload_kept,
              gpointer      user_data)
 {
-  capture_frame (user_data, LAB_FRAME_CLIENT_TO_SERVER, header, header_size, payload, payload_kept);
+  LabFrameCapture *capture = user_data;
+
+  capture_frame (capture, capture->incoming, header, header_size, payload, payload_kept);
 }
 
 static void
@@ -94,11 +98,15 @@ outgoing_cb (const guint8 *header,
              gsize         payload_kept,
              gpointer      user_data)
 {
-  capture_frame (user_data, LAB_FRAME_SERVER_TO_CLIENT, header, header_size, payload, payload_kept);
+  LabFrameCapture *capture = user_data;
+  LabFrameDirection outgoing = capture->incoming == LAB_FRAME_CLIENT_TO_SERVER
+                                 ? LAB_FRAME_SERVER_TO_CLIENT : LAB_FRAME_CLIENT_TO_SERVER;
+
+  capture_frame (capture, outgoing, header, header_size, payload, payload_kept);
 }
 
 static void
-update_meters (LabPeerCapture *capture)
+update_meters (LabFrameCapture *capture)
 {
   gboolean on = capture->own || capture->sink != NULL;
 
@@ -116,8 +124,8 @@ update_meters (LabPeerCapture *capture)
 }
 
 void
-lab_peer_capture_set_own (LabPeerCapture *capture,
-                          gboolean        own)
+lab_frame_capture_set_own (LabFrameCapture *capture,
+                           gboolean         own)
 {
   gboolean was_on = capture->own || capture->sink != NULL;
 
@@ -127,15 +135,15 @@ lab_peer_capture_set_own (LabPeerCapture *capture,
 
   capture->own = own;
   if (own && capture->frames == NULL)
-    capture->frames = lab_bounded_list_new (LAB_TYPE_FRAME, LAB_PEER_CAPTURE_FRAMES,
+    capture->frames = lab_bounded_list_new (LAB_TYPE_FRAME, LAB_FRAME_CAPTURE_FRAMES,
                                             LAB_BOUNDED_LIST_OLDEST_FIRST);
   if (was_on != (capture->own || capture->sink != NULL))
     update_meters (capture);
 }
 
 void
-lab_peer_capture_set_sink (LabPeerCapture *capture,
-                           LabBoundedList *sink)
+lab_frame_capture_set_sink (LabFrameCapture *capture,
+                            LabBoundedList  *sink)
 {
   gboolean was_on = capture->own || capture->sink != NULL;
 
@@ -148,7 +156,7 @@ lab_peer_capture_set_sink (LabPeerCapture *capture,
 }
 
 LabBoundedList *
-lab_peer_capture_get_frames (LabPeerCapture *capture)
+lab_frame_capture_get_frames (LabFrameCapture *capture)
 {
   return capture->frames;
 }
