@@ -10,9 +10,9 @@
 
 /* The one connection an Inspector shows, whatever side of it this app is on:
  * its handshake, its frames, its keepalive and its end, and what a person may
- * do to it. Each kind of source (a server connection now, this window's
- * client later) is a table of the engine calls that answer; the views only
- * see this object. */
+ * do to it. Each kind of source (a server connection, this window's client)
+ * is a table of the engine calls that answer; the views only see this
+ * object. */
 
 typedef struct
 {
@@ -31,6 +31,8 @@ typedef struct
                                    GError     **error);
   /* Signals after which the source may be open no more, or closing */
   const char   *end_signals[3];
+  /* Whether a new connection (a reconnect) brings a new handshake */
+  gboolean      handshake_changes;
 } SourceCalls;
 
 struct _LabInspectedConnection
@@ -49,6 +51,7 @@ enum {
   PROP_PONG_RTT,
   PROP_OPEN,
   PROP_CLOSE_DESCRIPTION,
+  PROP_HANDSHAKE,
   N_PROPS
 };
 
@@ -134,6 +137,83 @@ static const SourceCalls peer_calls = {
   peer_set_capture,
   peer_close,
   { "closing", "closed", NULL },
+  FALSE,
+};
+
+/* This window's client (LabClient): its counter connection, the one the
+ * window shows; it reconnects by itself, each connection with a handshake
+ * of its own and its frames in one ring. */
+
+static LabHandshake *
+client_get_handshake (GObject *source)
+{
+  return lab_client_get_handshake (LAB_CLIENT (source));
+}
+
+static GListModel *
+client_get_frames (GObject *source)
+{
+  return lab_client_get_frames (LAB_CLIENT (source));
+}
+
+static int
+client_get_pong_rtt (GObject *source)
+{
+  return lab_client_get_pong_rtt (LAB_CLIENT (source));
+}
+
+static gboolean
+client_is_open (GObject *source)
+{
+  return lab_client_get_state (LAB_CLIENT (source)) == LAB_CLIENT_STATE_CONNECTED;
+}
+
+static char *
+client_describe_close (GObject *source)
+{
+  return lab_client_describe_close (LAB_CLIENT (source));
+}
+
+static gushort
+client_get_close_code (GObject *source)
+{
+  return lab_client_get_close_code_received (LAB_CLIENT (source));
+}
+
+static gboolean
+client_ping_now (GObject *source)
+{
+  return lab_client_ping_now (LAB_CLIENT (source));
+}
+
+static void
+client_set_capture (GObject  *source,
+                    gboolean  capture)
+{
+  lab_client_set_capture (LAB_CLIENT (source), capture);
+}
+
+static gboolean
+client_close (GObject     *source,
+              gushort      code,
+              const char  *reason,
+              GError     **error)
+{
+  return lab_client_close (LAB_CLIENT (source), code, reason, error);
+}
+
+static const SourceCalls client_calls = {
+  client_get_handshake,
+  client_get_frames,
+  client_get_pong_rtt,
+  client_is_open,
+  client_describe_close,
+  client_get_close_code,
+  client_ping_now,
+  client_set_capture,
+  client_close,
+  { "notify::state", NULL },
+  TRUE,
 };
 
 static void
@@ -147,6 +227,12 @@ end_cb (LabInspectedConnection *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSE_DESCRIPTION]);
+}
+
+static void
+handshake_cb (LabInspectedConnection *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HANDSHAKE]);
 }
 
 static LabInspectedConnection *
@@ -164,6 +250,9 @@ inspected_connection_new (GObject           *source,
                            G_CONNECT_SWAPPED);
   for (guint i = 0; calls->end_signals[i] != NULL; i++)
     g_signal_connect_object (source, calls->end_signals[i], G_CALLBACK (end_cb), self,
+                             G_CONNECT_SWAPPED);
+  if (calls->handshake_changes)
+    g_signal_connect_object (source, "notify::handshake", G_CALLBACK (handshake_cb), self,
                              G_CONNECT_SWAPPED);
 
   return self;
@@ -185,6 +274,23 @@ lab_inspected_connection_new_for_peer (LabPeer *peer)
                                                     lab_peer_get_id (peer),
                                                     lab_peer_get_remote_address (peer),
                                                     lab_peer_get_path (peer)));
+}
+
+/**
+ * lab_inspected_connection_new_for_client:
+ * @client: this window's client
+ *
+ * Returns: (transfer full): its counter connection, seen from the client's
+ *   side, across reconnects
+ */
+LabInspectedConnection *
+lab_inspected_connection_new_for_client (LabClient *client)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (client), NULL);
+
+  return inspected_connection_new (G_OBJECT (client), &client_calls,
+                                   g_strdup_printf (_("This window's client · %s"),
+                                                    lab_client_get_counter_url (client)));
 }
 
 static void
@@ -235,6 +341,10 @@ lab_inspected_connection_get_property (GObject    *object,
       g_value_take_string (value, lab_inspected_connection_dup_close_description (self));
       break;
 
+    case PROP_HANDSHAKE:
+      g_value_set_object (value, lab_inspected_connection_get_handshake (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -261,6 +371,11 @@ lab_inspected_connection_class_init (LabInspectedConnectionClass *klass)
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_CLOSE_DESCRIPTION] =
     g_param_spec_string ("close-description", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The latest connection's opening handshake: a client's changes on reconnect. */
+  properties[PROP_HANDSHAKE] =
+    g_param_spec_object ("handshake", NULL, NULL, LAB_TYPE_HANDSHAKE,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

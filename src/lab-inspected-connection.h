@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "lab-handshake.h"
+#include "lab-client.h"
 #include "lab-peer.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LabInspectedConnection, lab_inspected_connection, LAB, INSPECTED_CONNECTION, GObject)
 
 LabInspectedConnection *lab_inspected_connection_new_for_peer      (LabPeer                *peer);
+LabInspectedConnection *lab_inspected_connection_new_for_client    (LabClient              *client);
 GObject                *lab_inspected_connection_get_source        (LabInspectedConnection *self);
 const char             *lab_inspected_connection_get_title         (LabInspectedConnection *self);
 LabHandshake           *lab_inspected_connection_get_handshake     (LabInspectedConnection *self);

@@ -301,6 +301,16 @@ lab_inspector_get_connection (LabInspector *self)
  *
  * The connection shown captures its frames; the one before stops.
  */
+/* A client's reconnect brings a handshake of its own. */
+static void
+update_handshake (LabInspector *self)
+{
+  lab_handshake_view_set_handshake (self->handshake_view,
+                                    self->connection != NULL
+                                    ? lab_inspected_connection_get_handshake (self->connection)
+                                    : NULL);
+}
+
 void
 lab_inspector_set_connection (LabInspector           *self,
                               LabInspectedConnection *connection)
@@ -328,13 +338,13 @@ lab_inspector_set_connection (LabInspector           *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (connection, "notify::close-description", G_CALLBACK (update_state),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (connection, "notify::handshake", G_CALLBACK (update_handshake),
+                               self, G_CONNECT_SWAPPED);
       gtk_label_set_label (self->title_label, lab_inspected_connection_get_title (connection));
     }
 
   lab_frames_view_set_connection (self->frames_view, connection);
-  lab_handshake_view_set_handshake (self->handshake_view,
-                                    connection ? lab_inspected_connection_get_handshake (connection)
-                                               : NULL);
+  update_handshake (self);
   gtk_stack_set_visible_child_name (self->stack, connection != NULL ? "connection" : "empty");
   update_state (self);
   update_rtt (self);

@@ -88,6 +88,38 @@ lab_window_inspect_peer (LabWindow *self,
   return TRUE;
 }
 
+/**
+ * lab_window_inspect_client:
+ *
+ * Shows this window's own client in the Inspector, and the Inspector: the
+ * same connection as the server sees it, from the other end.
+ */
+void
+lab_window_inspect_client (LabWindow *self)
+{
+  LabInspectedConnection *shown;
+
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  shown = lab_inspector_get_connection (self->inspector);
+  if (shown == NULL || lab_inspected_connection_get_source (shown) != G_OBJECT (self->client))
+    {
+      g_autoptr(LabInspectedConnection) connection = lab_inspected_connection_new_for_client (self->client);
+
+      lab_inspector_set_connection (self->inspector, connection);
+    }
+
+  show_page (self, "inspector");
+}
+
+static void
+inspect_client_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  lab_window_inspect_client (LAB_WINDOW (widget));
+}
+
 static void
 inspect_peer_action (GtkWidget  *widget,
                      const char *action_name,
@@ -107,4 +139,5 @@ _lab_window_class_install_inspect_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL,
                                    toggle_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.inspect-peer", "u", inspect_peer_action);
+  gtk_widget_class_install_action (widget_class, "win.inspect-client", NULL, inspect_client_action);
 }

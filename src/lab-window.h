@@ -26,5 +26,6 @@ LabServerPane *lab_window_get_server_pane (LabWindow      *self);
 LabInspector  *lab_window_get_inspector   (LabWindow      *self);
 gboolean       lab_window_inspect_peer    (LabWindow      *self,
                                           guint           peer_id);
+void           lab_window_inspect_client  (LabWindow      *self);
 
 G_END_DECLS
