@@ -362,6 +362,10 @@ lab_application_shutdown (GApplication *app)
   LabApplication *self = LAB_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  /* The settings may outlive this run (a test runs the app again): no
+   * change of theirs may start an apply now. */
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_handle_id (&self->apply_source, g_source_remove);
   if (self->supervisor != NULL)
     lab_server_supervisor_shutdown (self->supervisor);
@@ -374,6 +378,7 @@ lab_application_finalize (GObject *object)
 {
   LabApplication *self = LAB_APPLICATION (object);
 
+  g_clear_handle_id (&self->apply_source, g_source_remove);
   g_clear_object (&self->supervisor);
   g_clear_object (&self->trust_store);
   g_clear_object (&self->settings);

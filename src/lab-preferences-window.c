@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-limits-group.h"
 #include "lab-preferences-window.h"
 #include "lab-tls.h"
 
@@ -26,6 +27,7 @@ struct _LabPreferencesWindow
   GtkSwitch            *lan_switch;
   GtkSwitch            *classic_switch;
   GtkAdjustment        *ping_interval_adjustment;
+  LabLimitsGroup       *limits_group;
   GtkSwitch            *tls_switch;
   AdwActionRow         *certificate_row;
   AdwActionRow         *key_row;
@@ -448,12 +450,14 @@ lab_preferences_window_class_init (LabPreferencesWindowClass *klass)
 
   object_class->dispose = lab_preferences_window_dispose;
 
+  g_type_ensure (LAB_TYPE_LIMITS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/wslab/WebSocketLab/lab-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, port_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, lan_switch);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, classic_switch);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, ping_interval_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, limits_group);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, tls_switch);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, certificate_row);
   gtk_widget_class_bind_template_child (widget_class, LabPreferencesWindow, key_row);
@@ -509,6 +513,7 @@ lab_preferences_window_new (GtkApplication *application,
   g_settings_bind (self->settings, "ping-interval", self->ping_interval_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "tls-enabled", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  lab_limits_group_set_settings (self->limits_group, self->settings);
   g_settings_bind_with_mapping (self->settings, "client-trust-mode", self->trust_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, trust_get_mapping, trust_set_mapping, NULL, NULL);
 

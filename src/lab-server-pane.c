@@ -32,6 +32,7 @@ struct _LabServerPane
   GtkLabel        *value_label;
   GtkLabel        *users_label;
   GtkStack        *peers_stack;
+  AdwPreferencesGroup *peers_group;
   GtkListView     *peers_view;
   GtkListView     *events_view;
 
@@ -122,8 +123,18 @@ static void
 update_peers_page (LabServerPane *self)
 {
   guint n = self->peers ? g_list_model_get_n_items (G_LIST_MODEL (self->peers)) : 0;
+  guint limit = self->server ? lab_server_limits_get_max_clients (lab_server_get_limits (self->server)) : 0;
+  g_autofree char *count = NULL;
 
   gtk_stack_set_visible_child_name (self->peers_stack, n > 0 ? "list" : "empty");
+
+  /* How full the server is: past the limit, newcomers are refused. */
+  if (limit > 0)
+    count = g_strdup_printf (ngettext ("%u of at most %u", "%u of at most %u", limit), n, limit);
+  else
+    count = g_strdup_printf (ngettext ("%u, with no limit", "%u, with no limit", n), n);
+  if (g_strcmp0 (adw_preferences_group_get_description (self->peers_group), count) != 0)
+    adw_preferences_group_set_description (self->peers_group, count);
 }
 
 static GtkWidget *
@@ -346,6 +357,7 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, value_label);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, users_label);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_group);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_view);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, events_view);
 }
@@ -390,6 +402,7 @@ lab_server_pane_set_supervisor (LabServerPane       *self,
       g_signal_handlers_disconnect_by_data (self->server, self);
       g_signal_handlers_disconnect_by_data (lab_server_get_counter (self->server), self);
       g_signal_handlers_disconnect_by_data (lab_server_get_endpoints (self->server), self);
+      g_signal_handlers_disconnect_by_data (lab_server_get_limits (self->server), self);
       gtk_list_view_set_model (self->peers_view, NULL);
       gtk_list_view_set_model (self->events_view, NULL);
       g_clear_object (&self->peers);
@@ -421,6 +434,8 @@ lab_server_pane_set_supervisor (LabServerPane       *self,
                                G_CALLBACK (server_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (lab_server_get_counter (self->server), "notify",
                                G_CALLBACK (counter_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (lab_server_get_limits (self->server), "notify::max-clients",
+                               G_CALLBACK (update_peers_page), self, G_CONNECT_SWAPPED);
 
       /* Virtualised lists, fed in batches: thousands of clients and a busy
        * log cost the server (same main loop) little. The log is shown newest

@@ -420,6 +420,147 @@ test_ping_interval_row_applies (void)
   run_app (ping_interval_row_applies, "--port", "0", NULL);
 }
 
+typedef struct
+{
+  LabServerLimits *limits;
+  guint            max_clients;
+  const char      *origin;
+} LimitsCheck;
+
+static gboolean
+limits_are (gpointer data)
+{
+  LimitsCheck *check = data;
+  gboolean listed = g_strv_contains (lab_server_limits_get_allowed_origins (check->limits),
+                                     check->origin);
+
+  return lab_server_limits_get_max_clients (check->limits) == check->max_clients && listed;
+}
+
+static gboolean
+origin_gone (gpointer data)
+{
+  LimitsCheck *check = data;
+
+  return !g_strv_contains (lab_server_limits_get_allowed_origins (check->limits), check->origin);
+}
+
+static AdwPreferencesGroup *
+find_group (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_PREFERENCES_GROUP (widget) &&
+      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0)
+    return ADW_PREFERENCES_GROUP (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwPreferencesGroup *found = find_group (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  AdwPreferencesGroup *group;
+  const char          *text;
+} DescriptionCheck;
+
+static gboolean
+description_is (gpointer data)
+{
+  DescriptionCheck *check = data;
+
+  return g_strcmp0 (adw_preferences_group_get_description (check->group), check->text) == 0;
+}
+
+/* The Limits rows write the settings, and the running server takes them at
+ * once, with no restart; an origin that is not one is refused in the entry. */
+static void
+limits_rows_apply (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  GSettings *settings = lab_application_get_settings (app);
+  LabServer *server = lab_ui_test_get_server (app);
+  LimitsCheck check = { lab_server_get_limits (server), 250, "https://friend.example" };
+  LabPreferencesWindow *preferences;
+  GtkWidget *spin;
+  GtkWidget *entry;
+  GtkWidget *remove;
+  guint port;
+  g_auto(GStrv) origins = NULL;
+
+  wait_ready (window);
+  port = lab_server_get_bound_port (server);
+  g_assert_cmpuint (lab_server_limits_get_max_clients (check.limits), ==, 10000);
+
+  preferences = open_preferences (app);
+  spin = find_row_switch (GTK_WIDGET (preferences), "Most _Clients");
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 10000);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 250);
+  g_assert_cmpuint (g_settings_get_uint (settings, "max-clients"), ==, 250);
+  {
+    /* The server half tells how full it is: the window's own client (its
+     * counter and its time stream), of 250. */
+    DescriptionCheck full = { find_group (GTK_WIDGET (lab_window_get_server_pane (window)),
+                                          "Connected Clients"),
+                              "2 of at most 250" };
+
+    g_assert_nonnull (full.group);
+    if (!lab_test_wait_until (description_is, &full, LAB_TEST_TIMEOUT_MS))
+      g_assert_cmpstr (adw_preferences_group_get_description (full.group), ==, full.text);
+  }
+
+  spin = find_row_switch (GTK_WIDGET (preferences), "Most _Messages a Second");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "max-rate"), ==, 0);
+
+  /* Not an origin: refused where it was typed, nothing stored. */
+  entry = find_widget_of_type (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (entry);
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (entry)),
+                                   "Allow Pages of Another Site"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "friend.example/page");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  origins = g_settings_get_strv (settings, "allowed-origins");
+  g_assert_cmpuint (g_strv_length (origins), ==, 0);
+
+  /* An origin as the address bar shows it, with its slash. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "https://friend.example/");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (lab_test_wait_until (limits_are, &check, LAB_TEST_TIMEOUT_MS));
+  g_assert_cmpuint (lab_server_limits_get_max_rate (check.limits), ==, 0);
+
+  /* Its row, and the way to remove it. */
+  remove = find_actionable (GTK_WIDGET (preferences), "limits.remove-origin");
+  g_assert_nonnull (remove);
+  g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (remove)), NULL),
+                   ==, "https://friend.example");
+  g_assert_true (gtk_widget_activate (remove));
+  g_assert_true (lab_test_wait_until (origin_gone, &check, LAB_TEST_TIMEOUT_MS));
+  g_assert_null (find_actionable (GTK_WIDGET (preferences), "limits.remove-origin"));
+
+  /* Same server all along. */
+  g_assert_cmpuint (lab_server_get_bound_port (server), ==, port);
+  g_assert_true (lab_server_get_running (server));
+}
+
+static void
+test_limits_rows_apply (void)
+{
+  run_app (limits_rows_apply, "--port", "0", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/preferences/second-instance-trusts-first", test_second_instance_trusts_first);
   g_test_add_func ("/preferences/forget-trusted-certificate", test_forget_trusted_certificate);
   g_test_add_func ("/preferences/ping-interval-row-applies", test_ping_interval_row_applies);
+  g_test_add_func ("/preferences/limits-rows-apply", test_limits_rows_apply);
 
   return g_test_run ();
 }
