@@ -144,10 +144,20 @@ lab_test_connect_with (SoupSession  *session,
                        const char   *url,
                        GError      **error)
 {
+  return lab_test_connect_with_origin (session, url, NULL, error);
+}
+
+/* As lab_test_connect_with(), sending @origin as a browser's page does. */
+SoupWebsocketConnection *
+lab_test_connect_with_origin (SoupSession  *session,
+                              const char   *url,
+                              const char   *origin,
+                              GError      **error)
+{
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
   ConnectData data = { 0 };
 
-  soup_session_websocket_connect_async (session, message, NULL, NULL, G_PRIORITY_DEFAULT,
+  soup_session_websocket_connect_async (session, message, origin, NULL, G_PRIORITY_DEFAULT,
                                         NULL, connected_cb, &data);
   g_assert_true (lab_test_wait_until (connect_done, &data, LAB_TEST_TIMEOUT_MS));
 

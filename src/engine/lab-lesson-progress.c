@@ -14,13 +14,14 @@
 #include "lab-tls.h"
 
 /* Watches a server for the evidence of each lesson step: what its event log
- * says, how its users count moves, and the frames of a few connections it
- * captures from their first byte, so that a checked step can point at the
- * frame that proved it. Nothing is checked from what a button did; only what
+ * says, how its users count moves, and the frames of the connections the
+ * lessons open themselves (hello, a browser's time page), captured from their
+ * first byte so that a checked step can point at the frame that proved it; a
+ * counter connection's frames are there only while someone inspects it. Nothing is checked from what a button did; only what
  * the server saw counts. */
 
 /* Connections captured at once for evidence, whatever a class opens: hello
- * connections end at once, and two counter clients prove a broadcast. */
+ * connections end at once, and one time page proves a push. */
 #define MAX_TRACKED 8
 
 typedef struct
@@ -51,7 +52,7 @@ struct _LabLessonProgress
   Evidence    evidence[LAB_LESSON_N_STEPS];
   guint       users;            /* the count last seen */
   LabPeer    *last_counter_peer;
-  LabPeer    *action_peer;
+  guint       action_peer_id;
   gboolean    action_seen;
 };
 
@@ -142,18 +143,22 @@ time_frames_changed_cb (GListModel *frames,
 }
 
 static gboolean
-wants_route (LabLessonProgress *self,
-             LabRoute           route)
+wants_peer (LabLessonProgress *self,
+            LabPeer           *peer)
 {
-  switch (route)
+  const char *origin = lab_peer_get_origin (peer);
+
+  switch (lab_peer_get_route (peer))
     {
     case LAB_ROUTE_HELLO:
       return TRUE;
     case LAB_ROUTE_TIME:
-      return !self->evidence[LAB_LESSON_STEP_TIME].done;
+      /* The time page, in a browser (which always sends Origin): not a
+       * window's own client, which follows the time stream from the start. */
+      return !self->evidence[LAB_LESSON_STEP_TIME].done && origin != NULL && *origin != '\0';
     case LAB_ROUTE_COUNTER:
-      return !self->evidence[LAB_LESSON_STEP_COUNTER_BROADCAST].done ||
-             !self->evidence[LAB_LESSON_STEP_COUNTER_LEAVE].done;
+      /* A class's counter connections record nothing unless inspected. */
+      return FALSE;
     default:
       return FALSE;
     }
@@ -176,7 +181,7 @@ peers_changed_cb (LabLessonProgress *self,
       if (route == LAB_ROUTE_COUNTER)
         g_set_object (&self->last_counter_peer, peer);
 
-      if (!wants_route (self, route) || g_hash_table_size (self->tracked) >= MAX_TRACKED)
+      if (!wants_peer (self, peer) || g_hash_table_size (self->tracked) >= MAX_TRACKED)
         continue;
 
       lab_peer_set_capture (peer, TRUE);
@@ -228,6 +233,24 @@ hello_left (LabLessonProgress *self,
                          tracked->reply, fingerprint));
 }
 
+/* Once per step checked, not per event: a walk along the peers is fine. */
+static LabPeer *
+find_peer (LabLessonProgress *self,
+           guint              peer_id)
+{
+  GListModel *peers = lab_server_get_peers (self->server);
+
+  for (guint i = 0; i < g_list_model_get_n_items (peers); i++)
+    {
+      g_autoptr(LabPeer) peer = g_list_model_get_item (peers, i);
+
+      if (lab_peer_get_id (peer) == peer_id)
+        return g_steal_pointer (&peer);
+    }
+
+  return NULL;
+}
+
 static void
 note_event (LabLessonProgress *self,
             LabEvent          *event)
@@ -248,8 +271,10 @@ note_event (LabLessonProgress *self,
       else if (peer_id == 0 && self->action_seen && lab_event_get_count (event) >= 2 &&
                strstr (lab_event_get_detail (event), "\"state\"") != NULL)
         {
+          g_autoptr(LabPeer) action_peer = find_peer (self, self->action_peer_id);
+
           self->action_seen = FALSE;
-          mark (self, LAB_LESSON_STEP_COUNTER_BROADCAST, self->action_peer,
+          mark (self, LAB_LESSON_STEP_COUNTER_BROADCAST, action_peer,
                 LAB_FRAME_CLIENT_TO_SERVER, "action",
                 /* Translators: %u is how many clients the server sent the new state to */
                 g_strdup_printf (_("One action in, the new state out to %u clients"),
@@ -262,9 +287,7 @@ note_event (LabLessonProgress *self,
           strstr (lab_event_get_detail (event), "action") != NULL)
         {
           self->action_seen = TRUE;
-          g_clear_object (&self->action_peer);
-          if (tracked != NULL)
-            self->action_peer = g_object_ref (tracked->peer);
+          self->action_peer_id = peer_id;
         }
       break;
 
@@ -354,7 +377,6 @@ lab_lesson_progress_dispose (GObject *object)
   for (guint i = 0; i < LAB_LESSON_N_STEPS; i++)
     evidence_clear (&self->evidence[i]);
   g_clear_object (&self->last_counter_peer);
-  g_clear_object (&self->action_peer);
   g_clear_object (&self->server);
 
   G_OBJECT_CLASS (lab_lesson_progress_parent_class)->dispose (object);
