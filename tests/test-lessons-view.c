@@ -159,6 +159,79 @@ switch_tls_off (Scene *scene)
   g_assert_true (g_str_has_prefix (url, "ws://"));
 }
 
+/* As a browser's page connects, with the Origin it was served from: the
+ * Time and Counter buttons open pages in a browser, which tests leave out. */
+static SoupWebsocketConnection *
+connect_as_page (LabServer  *server,
+                 const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = lab_test_url (server, path);
+  g_autofree char *origin = g_strdup_printf ("http://127.0.0.1:%u",
+                                             lab_server_get_bound_port (server));
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection;
+
+  connection = lab_test_connect_with_origin (session, url, origin, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+time_stream (Scene *scene)
+{
+  g_autoptr(SoupWebsocketConnection) page = NULL;
+
+  /* The window's own client has followed /time all along: not the lesson. */
+  lab_test_run_for (500);
+  g_assert_false (lab_lesson_step_row_get_done (lab_lessons_view_get_row (scene->view,
+                                                                          LAB_LESSON_STEP_TIME)));
+  lab_server_set_time_interval_max (scene->server, 0.2);
+  page = connect_as_page (scene->server, "/time");
+  wait_checked (scene, LAB_LESSON_STEP_TIME);
+  lab_test_close_and_wait (page);
+}
+
+static void
+shared_counter (Scene          *scene,
+                LabApplication *app)
+{
+  LabLessonProgress *progress = lab_lessons_view_get_progress (scene->view);
+  LabInspector *inspector = lab_window_get_inspector (scene->window);
+  g_autoptr(SoupWebsocketConnection) page = NULL;
+  LabLessonStepRow *row;
+  LabPeer *clicker;
+
+  /* The window's client came back after TLS went off: one user. */
+  wait_server_users (app, 1);
+  wait_ready (scene->window);
+  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_JOIN));
+
+  page = connect_as_page (scene->server, "/");
+  wait_checked (scene, LAB_LESSON_STEP_COUNTER_JOIN);
+  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
+
+  /* Press + : the window's client sends the action, both clients get the state. */
+  press_step (scene, LAB_LESSON_STEP_COUNTER_BROADCAST);
+  wait_checked (scene, LAB_LESSON_STEP_COUNTER_BROADCAST);
+  lab_test_receive_until (page, "{\"type\":\"state\",\"value\":1}");
+
+  /* Its evidence is the window client's connection, still open. */
+  clicker = lab_lesson_progress_get_peer (progress, LAB_LESSON_STEP_COUNTER_BROADCAST);
+  g_assert_true (lab_peer_is_open (clicker));
+  row = lab_lessons_view_get_row (scene->view, LAB_LESSON_STEP_COUNTER_BROADCAST);
+  g_signal_emit_by_name (find_actionable (GTK_WIDGET (row), "lessons.show-evidence"), "clicked");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (scene->stack), ==, "inspector");
+  g_assert_true (lab_inspected_connection_get_source (lab_inspector_get_connection (inspector)) ==
+                 G_OBJECT (clicker));
+  g_assert_true (lab_inspected_connection_get_open (lab_inspector_get_connection (inspector)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "win.toggle-lessons", NULL));
+
+  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_LEAVE));
+  lab_test_close_and_wait (page);
+  wait_checked (scene, LAB_LESSON_STEP_COUNTER_LEAVE);
+}
+
 static void
 lessons_follow_real_traffic (LabApplication *app)
 {
@@ -186,6 +259,9 @@ lessons_follow_real_traffic (LabApplication *app)
   /* A hello connection is closed by then: shown as it ended. */
   show_hello_in_inspector (&scene);
   switch_tls_off (&scene);
+  time_stream (&scene);
+  shared_counter (&scene, app);
+  g_assert_cmpuint (lab_lesson_progress_count_done (progress), ==, LAB_LESSON_N_STEPS);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.view), "lessons.reset", NULL));
   g_assert_cmpuint (lab_lesson_progress_count_done (progress), ==, 0);
