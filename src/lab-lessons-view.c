@@ -143,8 +143,13 @@ generated_cb (GObject      *object,
   g_autofree char *certificate_file = NULL;
   g_autofree char *key_file = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean generated = lab_tls_generate_finish (result, &certificate_file, &key_file, &error);
 
-  if (!lab_tls_generate_finish (result, &certificate_file, &key_file, &error))
+  /* Closed meanwhile: a pair written all the same waits unused. */
+  if (self->settings == NULL)
+    return;
+
+  if (!generated)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         lab_lesson_step_row_set_status (self->tls_on_row, error->message);

@@ -283,7 +283,8 @@ note_event (LabLessonProgress *self,
       break;
 
     case LAB_EVENT_MESSAGE_IN:
-      if (is_counter_path (lab_event_get_path (event)) &&
+      if (!self->evidence[LAB_LESSON_STEP_COUNTER_BROADCAST].done &&
+          is_counter_path (lab_event_get_path (event)) &&
           strstr (lab_event_get_detail (event), "action") != NULL)
         {
           self->action_seen = TRUE;
@@ -333,12 +334,15 @@ users_changed_cb (LabLessonProgress *self)
 
   self->users = users;
 
-  if (users > before && users >= 2)
+  /* The first evidence stands until a reset: a class joining at once must
+   * not redraw the page per join. */
+  if (users > before && users >= 2 && !self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done)
     mark (self, LAB_LESSON_STEP_COUNTER_JOIN, self->last_counter_peer,
           LAB_FRAME_SERVER_TO_CLIENT, "\"users\"",
           /* Translators: the users count before and after a client joined */
           g_strdup_printf (_("A client joined: users %u → %u"), before, users));
-  else if (users < before && self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done)
+  else if (users < before && self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done &&
+           !self->evidence[LAB_LESSON_STEP_COUNTER_LEAVE].done)
     mark (self, LAB_LESSON_STEP_COUNTER_LEAVE, NULL, LAB_FRAME_SERVER_TO_CLIENT, NULL,
           /* Translators: the users count before and after a client left */
           g_strdup_printf (_("A client left: users %u → %u"), before, users));
