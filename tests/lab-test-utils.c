@@ -174,6 +174,24 @@ lab_test_connect_with_origin (SoupSession  *session,
   return data.connection;
 }
 
+/* Connects to @path of @server as a browser's page does: with the Origin
+ * it was served from (the app's own clients send none). */
+SoupWebsocketConnection *
+lab_test_connect_as_page (LabServer  *server,
+                          const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = lab_test_url (server, path);
+  g_autofree char *origin = g_strdup_printf ("http://127.0.0.1:%u",
+                                             lab_server_get_bound_port (server));
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection;
+
+  connection = lab_test_connect_with_origin (session, url, origin, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
 gboolean
 lab_test_has_pending (SoupWebsocketConnection *connection)
 {

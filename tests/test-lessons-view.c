@@ -159,24 +159,6 @@ switch_tls_off (Scene *scene)
   g_assert_true (g_str_has_prefix (url, "ws://"));
 }
 
-/* As a browser's page connects, with the Origin it was served from: the
- * Time and Counter buttons open pages in a browser, which tests leave out. */
-static SoupWebsocketConnection *
-connect_as_page (LabServer  *server,
-                 const char *path)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = lab_test_url (server, path);
-  g_autofree char *origin = g_strdup_printf ("http://127.0.0.1:%u",
-                                             lab_server_get_bound_port (server));
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *connection;
-
-  connection = lab_test_connect_with_origin (session, url, origin, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
 static void
 time_stream (Scene *scene)
 {
@@ -187,7 +169,9 @@ time_stream (Scene *scene)
   g_assert_false (lab_lesson_step_row_get_done (lab_lessons_view_get_row (scene->view,
                                                                           LAB_LESSON_STEP_TIME)));
   lab_server_set_time_interval_max (scene->server, 0.2);
-  page = connect_as_page (scene->server, "/time");
+  /* The button opens a browser, which tests leave out: a client with the
+   * page's Origin stands in for it. */
+  page = lab_test_connect_as_page (scene->server, "/time");
   wait_checked (scene, LAB_LESSON_STEP_TIME);
   lab_test_close_and_wait (page);
 }
@@ -207,7 +191,7 @@ shared_counter (Scene          *scene,
   wait_ready (scene->window);
   g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_JOIN));
 
-  page = connect_as_page (scene->server, "/");
+  page = lab_test_connect_as_page (scene->server, "/");
   wait_checked (scene, LAB_LESSON_STEP_COUNTER_JOIN);
   g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
 

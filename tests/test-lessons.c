@@ -195,23 +195,6 @@ test_hello_tls (void)
   lab_test_server_shutdown (server);
 }
 
-/* As a browser's page connects: with the Origin it was served from. */
-static SoupWebsocketConnection *
-connect_as_page (LabServer  *server,
-                 const char *path)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = lab_test_url (server, path);
-  g_autofree char *origin = g_strdup_printf ("http://127.0.0.1:%u",
-                                             lab_server_get_bound_port (server));
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *connection;
-
-  connection = lab_test_connect_with_origin (session, url, origin, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
 static void
 test_time (Fixture       *fixture,
            gconstpointer  data)
@@ -231,7 +214,7 @@ test_time (Fixture       *fixture,
   lab_test_run_for (300);
   g_assert_false (lab_lesson_progress_is_done (fixture->progress, LAB_LESSON_STEP_TIME));
 
-  page = connect_as_page (fixture->server, "/time");
+  page = lab_test_connect_as_page (fixture->server, "/time");
   wait_step (fixture->progress, LAB_LESSON_STEP_TIME);
 
   frame = lab_lesson_progress_get_frame (fixture->progress, LAB_LESSON_STEP_TIME);
