@@ -21,6 +21,7 @@ struct _LabLessonStepRow
 
   /* Template widgets */
   GtkStack          *mark_stack;
+  GtkWidget         *controls_box;
   GtkLabel          *title_label;
   GtkLabel          *explanation_label;
   GtkEntry          *name_entry;
@@ -57,6 +58,20 @@ set_step (LabLessonStepRow *self,
   self->step = step;
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->run_button), "u", step);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->show_button), "u", step);
+}
+
+/* A step done elsewhere (closing a tab) leaves no empty line of buttons. */
+static void
+update_controls (LabLessonStepRow *self)
+{
+  gboolean any = FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->controls_box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    any |= gtk_widget_get_visible (child);
+
+  gtk_widget_set_visible (self->controls_box, any);
 }
 
 static void
@@ -116,9 +131,11 @@ lab_lesson_step_row_set_property (GObject      *object,
       label = g_value_get_string (value);
       gtk_button_set_label (self->run_button, label);
       gtk_widget_set_visible (GTK_WIDGET (self->run_button), label != NULL && *label != '\0');
+      update_controls (self);
       break;
     case PROP_WANTS_NAME:
       gtk_widget_set_visible (GTK_WIDGET (self->name_entry), g_value_get_boolean (value));
+      update_controls (self);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -171,6 +188,7 @@ lab_lesson_step_row_class_init (LabLessonStepRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/wslab/WebSocketLab/lab-lesson-step-row.ui");
   gtk_widget_class_bind_template_child (widget_class, LabLessonStepRow, mark_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabLessonStepRow, controls_box);
   gtk_widget_class_bind_template_child (widget_class, LabLessonStepRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, LabLessonStepRow, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, LabLessonStepRow, name_entry);
@@ -187,6 +205,7 @@ lab_lesson_step_row_init (LabLessonStepRow *self)
 
   g_object_bind_property (self, "title", self->title_label, "label", G_BINDING_SYNC_CREATE);
   set_step (self, 0);
+  update_controls (self);
 }
 
 guint
@@ -237,6 +256,7 @@ lab_lesson_step_row_set_evidence (LabLessonStepRow *self,
   self->done = done;
   gtk_stack_set_visible_child_name (self->mark_stack, done ? "done" : "waiting");
   gtk_widget_set_visible (GTK_WIDGET (self->show_button), done && can_show);
+  update_controls (self);
 
   if (done)
     g_clear_pointer (&self->status, g_free);

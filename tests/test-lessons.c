@@ -234,34 +234,39 @@ static void
 test_counter (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(SoupWebsocketConnection) first = NULL;
-  g_autoptr(SoupWebsocketConnection) second = NULL;
+  g_autoptr(SoupWebsocketConnection) own = NULL;
+  g_autoptr(SoupWebsocketConnection) other_own = NULL;
+  g_autoptr(SoupWebsocketConnection) page = NULL;
   LabLessonProgress *progress = fixture->progress;
   LabPeer *clicker;
 
-  first = lab_test_connect_path (fixture->server, "/");
-  lab_test_receive_until (first, "{\"type\":\"state\",\"value\":0}");
-  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_JOIN));
-
   /* Alone, a click is no broadcast to several clients. */
-  lab_test_click (first, LAB_ACTION_PLUS, 1);
+  own = lab_test_connect_path (fixture->server, "/");
+  lab_test_receive_until (own, "{\"type\":\"state\",\"value\":0}");
+  lab_test_click (own, LAB_ACTION_PLUS, 1);
   lab_test_run_for (100);
   g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
 
-  second = lab_test_connect_path (fixture->server, "/");
+  /* An app's own clients (no Origin) come and go by themselves: a second one
+   * joining is no lesson. */
+  other_own = lab_test_connect_path (fixture->server, "/");
+  lab_test_receive_until (other_own, "{\"type\":\"users\",\"count\":2}");
+  lab_test_run_for (100);
+  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_JOIN));
+
+  page = lab_test_connect_as_page (fixture->server, "/");
   wait_step (progress, LAB_LESSON_STEP_COUNTER_JOIN);
   g_assert_nonnull (strstr (lab_lesson_progress_get_detail (progress,
                                                            LAB_LESSON_STEP_COUNTER_JOIN),
-                            "1 → 2"));
-  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_LEAVE));
-  lab_test_receive_until (second, "{\"type\":\"state\",\"value\":1}");
+                            "2 → 3"));
+  lab_test_receive_until (page, "{\"type\":\"state\",\"value\":1}");
   g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
 
-  lab_test_click (second, LAB_ACTION_MINUS, 0);
+  lab_test_click (page, LAB_ACTION_MINUS, 0);
   wait_step (progress, LAB_LESSON_STEP_COUNTER_BROADCAST);
   g_assert_nonnull (strstr (lab_lesson_progress_get_detail (progress,
                                                            LAB_LESSON_STEP_COUNTER_BROADCAST),
-                            "2 clients"));
+                            "3 clients"));
   /* The connection that clicked; its frames only if someone inspected it. */
   clicker = lab_lesson_progress_get_peer (progress, LAB_LESSON_STEP_COUNTER_BROADCAST);
   g_assert_nonnull (clicker);
@@ -269,15 +274,22 @@ test_counter (Fixture       *fixture,
   g_assert_null (lab_lesson_progress_get_frame (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
   g_assert_true (lab_lesson_progress_get_peer (progress, LAB_LESSON_STEP_COUNTER_JOIN) == clicker);
 
-  lab_test_close_and_wait (first);
+  /* The app's own client leaving is no lesson; the page leaving is. */
+  lab_test_close_and_wait (other_own);
+  lab_test_run_for (100);
+  g_assert_false (lab_lesson_progress_is_done (progress, LAB_LESSON_STEP_COUNTER_LEAVE));
+  lab_test_close_and_wait (page);
   wait_step (progress, LAB_LESSON_STEP_COUNTER_LEAVE);
+  g_assert_nonnull (strstr (lab_lesson_progress_get_detail (progress,
+                                                           LAB_LESSON_STEP_COUNTER_LEAVE),
+                            "2 → 1"));
   g_assert_cmpuint (lab_lesson_progress_count_done (progress), ==, 3);
 
   lab_lesson_progress_reset (progress);
   g_assert_cmpuint (lab_lesson_progress_count_done (progress), ==, 0);
-  g_assert_null (lab_lesson_progress_get_frame (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
+  g_assert_null (lab_lesson_progress_get_peer (progress, LAB_LESSON_STEP_COUNTER_BROADCAST));
 
-  lab_test_close_and_wait (second);
+  lab_test_close_and_wait (own);
 }
 
 int

@@ -52,6 +52,7 @@ struct _LabLessonProgress
   Evidence    evidence[LAB_LESSON_N_STEPS];
   guint       users;            /* the count last seen */
   LabPeer    *last_counter_peer;
+  GHashTable *pages;            /* ids of the counter connections from a browser's page */
   guint       action_peer_id;
   gboolean    action_seen;
 };
@@ -142,6 +143,15 @@ time_frames_changed_cb (GListModel *frames,
     }
 }
 
+/* A browser always sends Origin; this app's own clients never do, and they
+ * connect and reconnect by themselves (the TLS lesson restarts the server):
+ * only a page counts as a step someone did. */
+static gboolean
+is_page (const char *origin)
+{
+  return origin != NULL && *origin != '\0';
+}
+
 static gboolean
 wants_peer (LabLessonProgress *self,
             LabPeer           *peer)
@@ -153,9 +163,7 @@ wants_peer (LabLessonProgress *self,
     case LAB_ROUTE_HELLO:
       return TRUE;
     case LAB_ROUTE_TIME:
-      /* The time page, in a browser (which always sends Origin): not a
-       * window's own client, which follows the time stream from the start. */
-      return !self->evidence[LAB_LESSON_STEP_TIME].done && origin != NULL && *origin != '\0';
+      return !self->evidence[LAB_LESSON_STEP_TIME].done && is_page (origin);
     case LAB_ROUTE_COUNTER:
       /* A class's counter connections record nothing unless inspected. */
       return FALSE;
@@ -251,6 +259,21 @@ find_peer (LabLessonProgress *self,
   return NULL;
 }
 
+/* The server tells of a leave before it counts one user less. */
+static void
+page_left (LabLessonProgress *self)
+{
+  guint users = lab_counter_get_users (lab_server_get_counter (self->server));
+
+  if (!self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done ||
+      self->evidence[LAB_LESSON_STEP_COUNTER_LEAVE].done || users == 0)
+    return;
+
+  mark (self, LAB_LESSON_STEP_COUNTER_LEAVE, NULL, LAB_FRAME_SERVER_TO_CLIENT, NULL,
+        /* Translators: the users count before and after a page left */
+        g_strdup_printf (_("A page left: users %u → %u"), users, users - 1));
+}
+
 static void
 note_event (LabLessonProgress *self,
             LabEvent          *event)
@@ -292,7 +315,14 @@ note_event (LabLessonProgress *self,
         }
       break;
 
+    case LAB_EVENT_JOIN:
+      if (is_counter_path (lab_event_get_path (event)) && is_page (lab_event_get_detail (event)))
+        g_hash_table_add (self->pages, GUINT_TO_POINTER (peer_id));
+      break;
+
     case LAB_EVENT_LEAVE:
+      if (g_hash_table_remove (self->pages, GUINT_TO_POINTER (peer_id)))
+        page_left (self);
       if (tracked == NULL)
         break;
       if (lab_peer_get_route (tracked->peer) == LAB_ROUTE_HELLO)
@@ -302,7 +332,6 @@ note_event (LabLessonProgress *self,
 
     case LAB_EVENT_LISTENING:
     case LAB_EVENT_STOPPED:
-    case LAB_EVENT_JOIN:
     case LAB_EVENT_ERROR:
     case LAB_EVENT_CLOSE:
     case LAB_EVENT_REFUSED:
@@ -336,16 +365,12 @@ users_changed_cb (LabLessonProgress *self)
 
   /* The first evidence stands until a reset: a class joining at once must
    * not redraw the page per join. */
-  if (users > before && users >= 2 && !self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done)
+  if (users > before && users >= 2 && !self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done &&
+      self->last_counter_peer != NULL && is_page (lab_peer_get_origin (self->last_counter_peer)))
     mark (self, LAB_LESSON_STEP_COUNTER_JOIN, self->last_counter_peer,
           LAB_FRAME_SERVER_TO_CLIENT, "\"users\"",
-          /* Translators: the users count before and after a client joined */
-          g_strdup_printf (_("A client joined: users %u → %u"), before, users));
-  else if (users < before && self->evidence[LAB_LESSON_STEP_COUNTER_JOIN].done &&
-           !self->evidence[LAB_LESSON_STEP_COUNTER_LEAVE].done)
-    mark (self, LAB_LESSON_STEP_COUNTER_LEAVE, NULL, LAB_FRAME_SERVER_TO_CLIENT, NULL,
-          /* Translators: the users count before and after a client left */
-          g_strdup_printf (_("A client left: users %u → %u"), before, users));
+          /* Translators: the users count before and after a page joined */
+          g_strdup_printf (_("A page joined: users %u → %u"), before, users));
 }
 
 static void
@@ -378,6 +403,7 @@ lab_lesson_progress_dispose (GObject *object)
     }
 
   g_clear_pointer (&self->tracked, g_hash_table_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
   for (guint i = 0; i < LAB_LESSON_N_STEPS; i++)
     evidence_clear (&self->evidence[i]);
   g_clear_object (&self->last_counter_peer);
@@ -406,6 +432,7 @@ static void
 lab_lesson_progress_init (LabLessonProgress *self)
 {
   self->tracked = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) tracked_free);
+  self->pages = g_hash_table_new (NULL, NULL);
 }
 
 /**

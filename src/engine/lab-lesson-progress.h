@@ -15,9 +15,9 @@ typedef enum
   LAB_LESSON_STEP_HELLO,              /* `Hello NAME!` sent, then a normal close (1000) */
   LAB_LESSON_STEP_TLS_ON,             /* the server serves wss:// with a certificate */
   LAB_LESSON_STEP_HELLO_TLS,          /* the hello over a wss:// connection */
-  LAB_LESSON_STEP_TIME,               /* a timestamp pushed to a /time connection */
-  LAB_LESSON_STEP_COUNTER_JOIN,       /* the users count rose to 2 or more on a join */
-  LAB_LESSON_STEP_COUNTER_LEAVE,      /* then fell on a leave */
+  LAB_LESSON_STEP_TIME,               /* a timestamp pushed to a browser's /time connection */
+  LAB_LESSON_STEP_COUNTER_JOIN,       /* a browser's page joined: users 2 or more */
+  LAB_LESSON_STEP_COUNTER_LEAVE,      /* then a page left */
   LAB_LESSON_STEP_COUNTER_BROADCAST,  /* an action in, the new state out to 2 or more */
   LAB_LESSON_N_STEPS
 } LabLessonStep;
