@@ -304,6 +304,7 @@ lab_application_startup (GApplication *app)
     { "win.open-counter-page", { "<Control>o", NULL } },
     { "win.join-screen", { "<Control>j", NULL } },
     { "win.toggle-inspector", { "<Control>i", NULL } },
+    { "win.toggle-lessons", { "<Control>l", NULL } },
   };
   static const char * const server_keys[] = {
     "port", "allow-lan", "classic-ports", "tls-enabled", "tls-certificate-file", "tls-key-file",

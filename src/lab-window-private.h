@@ -3,6 +3,7 @@
 
 #include "lab-client-pane.h"
 #include "lab-inspector.h"
+#include "lab-lessons-view.h"
 #include "lab-server-pane.h"
 #include "lab-window.h"
 
@@ -26,8 +27,11 @@ struct _LabWindow
   LabClientPane        *client_pane;
   AdwViewStack         *view_stack;
   LabInspector         *inspector;
+  LabLessonsView       *lessons_view;
 };
 
 void _lab_window_class_install_inspect_actions (GtkWidgetClass *widget_class);
+void _lab_window_class_install_lessons_actions (GtkWidgetClass *widget_class);
+void _lab_window_attach_lessons                (LabWindow      *self);
 
 G_END_DECLS

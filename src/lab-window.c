@@ -411,6 +411,7 @@ attach (LabWindow *self)
   g_signal_connect_object (self->client, "notify::untrusted-certificate",
                            G_CALLBACK (untrusted_certificate_cb), self, G_CONNECT_SWAPPED);
 
+  _lab_window_attach_lessons (self);
   ca_file_problem_cb (self);
 
   if (*saved_url != '\0')
@@ -473,6 +474,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, client_pane);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, lessons_view);
 
   gtk_widget_class_install_action (widget_class, "win.plus", NULL, plus_action);
   gtk_widget_class_install_action (widget_class, "win.minus", NULL, minus_action);
@@ -483,6 +485,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-counter-page", NULL, open_counter_page_action);
   gtk_widget_class_install_action (widget_class, "win.join-screen", NULL, join_screen_action);
   _lab_window_class_install_inspect_actions (widget_class);
+  _lab_window_class_install_lessons_actions (widget_class);
 }
 
 static void

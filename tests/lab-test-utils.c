@@ -144,10 +144,20 @@ lab_test_connect_with (SoupSession  *session,
                        const char   *url,
                        GError      **error)
 {
+  return lab_test_connect_with_origin (session, url, NULL, error);
+}
+
+/* As lab_test_connect_with(), sending @origin as a browser's page does. */
+SoupWebsocketConnection *
+lab_test_connect_with_origin (SoupSession  *session,
+                              const char   *url,
+                              const char   *origin,
+                              GError      **error)
+{
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
   ConnectData data = { 0 };
 
-  soup_session_websocket_connect_async (session, message, NULL, NULL, G_PRIORITY_DEFAULT,
+  soup_session_websocket_connect_async (session, message, origin, NULL, G_PRIORITY_DEFAULT,
                                         NULL, connected_cb, &data);
   g_assert_true (lab_test_wait_until (connect_done, &data, LAB_TEST_TIMEOUT_MS));
 
@@ -162,6 +172,24 @@ lab_test_connect_with (SoupSession  *session,
   g_signal_connect (data.connection, "message", G_CALLBACK (queue_message_cb), NULL);
 
   return data.connection;
+}
+
+/* Connects to @path of @server as a browser's page does: with the Origin
+ * it was served from (the app's own clients send none). */
+SoupWebsocketConnection *
+lab_test_connect_as_page (LabServer  *server,
+                          const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = lab_test_url (server, path);
+  g_autofree char *origin = g_strdup_printf ("http://127.0.0.1:%u",
+                                             lab_server_get_bound_port (server));
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection;
+
+  connection = lab_test_connect_with_origin (session, url, origin, &error);
+  g_assert_no_error (error);
+  return connection;
 }
 
 gboolean

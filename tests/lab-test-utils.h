@@ -30,6 +30,12 @@ SoupWebsocketConnection *lab_test_connect            (const char               *
 SoupWebsocketConnection *lab_test_connect_with       (SoupSession              *session,
                                                       const char               *url,
                                                       GError                  **error);
+SoupWebsocketConnection *lab_test_connect_with_origin (SoupSession             *session,
+                                                      const char               *url,
+                                                      const char               *origin,
+                                                      GError                  **error);
+SoupWebsocketConnection *lab_test_connect_as_page    (LabServer                *server,
+                                                      const char               *path);
 char                    *lab_test_receive            (SoupWebsocketConnection  *connection);
 gboolean                 lab_test_has_pending        (SoupWebsocketConnection  *connection);
 void                     lab_test_wait_closed        (SoupWebsocketConnection  *connection);

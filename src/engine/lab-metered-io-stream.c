@@ -130,3 +130,13 @@ lab_metered_io_stream_new (GIOStream *base_stream,
 
   return G_IO_STREAM (self);
 }
+
+/* Returns: (transfer none): the stream metered, e.g. a TLS connection whose
+ *   peer certificate someone wants to show */
+GIOStream *
+lab_metered_io_stream_get_base_stream (LabMeteredIoStream *self)
+{
+  g_return_val_if_fail (LAB_IS_METERED_IO_STREAM (self), NULL);
+
+  return self->base_stream;
+}

@@ -14,5 +14,6 @@ G_DECLARE_FINAL_TYPE (LabMeteredIoStream, lab_metered_io_stream, LAB, METERED_IO
 
 GIOStream *lab_metered_io_stream_new (GIOStream *base_stream,
                                       guint64    message_limit);
+GIOStream *lab_metered_io_stream_get_base_stream (LabMeteredIoStream *self);
 
 G_END_DECLS
