@@ -36,11 +36,23 @@ void
 lab_ui_test_init (int    *argc,
                   char ***argv)
 {
+  /* And the system's icon themes: the screenshots show what a desktop shows. */
+  g_auto(GStrv) data_dirs = g_strdupv ((char **) g_get_system_data_dirs ());
+  GtkIconTheme *icons;
+
   /* GTK 4.8 renders symbolic SVG icons through a MIME sniff: keep the system's
    * MIME database, which the isolated test dirs would hide. */
   g_content_type_set_mime_dirs (NULL);
   lab_test_init (argc, argv);
   gtk_init ();
+
+  icons = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (data_dirs[i], "icons", NULL);
+
+      gtk_icon_theme_add_search_path (icons, path);
+    }
 }
 
 static void
