@@ -8,6 +8,7 @@
 #include "lab-join-screen.h"
 #include "lab-network.h"
 #include "lab-qr-view.h"
+#include "lab-tls.h"
 #include "lab-ui-test-utils.h"
 
 /* The Join Screen as a teacher uses it on a projector: it says when other
@@ -236,6 +237,61 @@ test_allows_and_shows (void)
   run_app (join_screen_allows_and_shows, "--port", "0", NULL);
 }
 
+/* With TLS: the https:// address, and the fingerprint students compare with
+ * their browser's warning. */
+static void
+join_screen_shows_fingerprint (LabApplication *app)
+{
+  LabWindow *window = first_window (app);
+  LabServer *server = lab_ui_test_get_server (app);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *join_url = NULL;
+  LabJoinScreen *screen;
+  GtkWidget *label;
+
+  wait_ready (window);
+  g_assert_nonnull (lab_server_get_tls_certificate (server));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.join-screen", NULL));
+  g_assert_true (lab_test_wait_until (has_join_screen, app, LAB_TEST_TIMEOUT_MS));
+  screen = find_join_screen (app);
+  g_assert_true (lab_test_wait_until (shows_join_page, screen, LAB_TEST_TIMEOUT_MS));
+
+  join_url = dup_join_url (server);
+  g_assert_true (g_str_has_prefix (join_url, "https://"));
+  assert_label_shows (screen, "join-url", join_url);
+
+  fingerprint = lab_tls_dup_fingerprint (lab_server_get_tls_certificate (server));
+  expected = g_strdup_printf ("Certificate SHA-256: %s", fingerprint);
+  label = find_widget_with_class (GTK_WIDGET (screen), "join-fingerprint");
+  g_assert_true (gtk_widget_get_visible (label));
+  assert_label_shows (screen, "join-fingerprint", expected);
+
+  save_screenshot (GTK_WIDGET (screen), "join-screen-tls.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (screen), "window.close", NULL));
+}
+
+static void
+test_shows_fingerprint (void)
+{
+  g_auto(GStrv) addresses = lab_network_dup_lan_addresses ();
+  g_autofree char *directory = lab_tls_dup_generated_directory ();
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (addresses[0] == NULL)
+    {
+      g_test_skip ("this machine has no network address for others to join at");
+      return;
+    }
+
+  lab_tls_generate (directory, LAB_TLS_KEY_ECDSA_P256, NULL, NULL, NULL, &certificate, &key, &error);
+  g_assert_no_error (error);
+  run_app (join_screen_shows_fingerprint, "--port", "0", "--lan", "--tls-cert", certificate,
+           "--tls-key", key, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -243,6 +299,7 @@ main (int    argc,
   lab_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/join-screen/allows-and-shows", test_allows_and_shows);
+  g_test_add_func ("/join-screen/shows-fingerprint", test_shows_fingerprint);
 
   return g_test_run ();
 }
