@@ -72,8 +72,8 @@ update_counter (LabJoinScreen *self)
   g_autofree char *users_text = g_strdup_printf (ngettext ("%u person online",
                                                            "%u people online", users),
                                                  users);
-  g_autofree char *value_text = g_strdup_printf (_("Counter: %" G_GINT64_FORMAT),
-                                                 lab_counter_get_value (counter));
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, lab_counter_get_value (counter));
+  g_autofree char *value_text = g_strdup_printf (_("Counter: %s"), value);
 
   set_label_if_changed (self->users_label, users_text);
   set_label_if_changed (self->value_label, value_text);

@@ -268,8 +268,12 @@ lab_event_describe (LabEvent *self)
                               *detail ? ", " : "", detail);
 
     case LAB_EVENT_MESSAGE_IN:
-      return g_strdup_printf (_("#%u sent %s (%" G_GSIZE_FORMAT " bytes)"),
-                              self->peer_id, detail, self->size);
+      /* No G_GSIZE_FORMAT in a translatable string: xgettext cannot read it. */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "#%u sent %s (%lu byte)",
+                                           "#%u sent %s (%lu bytes)",
+                                           self->size),
+                              self->peer_id, detail, (gulong) self->size);
 
     case LAB_EVENT_MESSAGE_OUT:
       if (self->peer_id == 0)
@@ -278,8 +282,11 @@ lab_event_describe (LabEvent *self)
                                              "Broadcast %s to %u clients",
                                              self->count),
                                 detail, self->count);
-      return g_strdup_printf (_("Sent %s to #%u (%" G_GSIZE_FORMAT " bytes)"),
-                              detail, self->peer_id, self->size);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Sent %s to #%u (%lu byte)",
+                                           "Sent %s to #%u (%lu bytes)",
+                                           self->size),
+                              detail, self->peer_id, (gulong) self->size);
 
     case LAB_EVENT_ERROR:
       return g_strdup_printf (_("#%u error: %s"), self->peer_id, detail);
