@@ -54,8 +54,9 @@ create_row (gpointer item,
   g_autofree char *delay = g_strdup_printf (_("after %.1f s"),
                                             lab_reconnect_attempt_get_delay_ms (attempt) / 1000.0);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name (connected ? "emblem-ok-symbolic"
-                                                            : "network-error-symbolic");
+  /* Icons GTK itself ships: shown on any system. */
+  GtkWidget *icon = gtk_image_new_from_icon_name (connected ? "object-select-symbolic"
+                                                            : "dialog-error-symbolic");
   GtkWidget *result;
 
   gtk_widget_set_margin_start (row, 12);
