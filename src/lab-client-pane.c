@@ -15,20 +15,20 @@
 
 struct _LabClientPane
 {
-  AdwBin         parent_instance;
+  AdwBin                parent_instance;
 
-  LabClient     *client;
+  LabClient            *client;
 
   /* Template widgets */
-  AdwEntryRow   *url_row;
-  GtkButton     *connect_button;
-  GtkButton     *disconnect_button;
-  AdwActionRow  *status_row;
-  GtkImage      *status_icon;
-  GtkLabel      *value_label;
-  GtkLabel      *users_label;
-  GtkListBox    *timestamps_list;
-  GtkStack      *timestamps_stack;
+  AdwEntryRow          *url_row;
+  GtkButton            *connect_button;
+  GtkButton            *disconnect_button;
+  AdwActionRow         *status_row;
+  GtkImage             *status_icon;
+  GtkLabel             *value_label;
+  GtkLabel             *users_label;
+  GtkListBox           *timestamps_list;
+  GtkStack             *timestamps_stack;
   LabReconnectTimeline *reconnect_timeline;
 };
 

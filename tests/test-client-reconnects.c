@@ -25,29 +25,8 @@ nth_oldest (GListModel *attempts,
   return g_list_model_get_item (attempts, n - 1 - nth);
 }
 
-typedef struct
-{
-  GListModel *attempts;
-  guint       n;
-} AttemptsCount;
-
-static gboolean
-has_attempts (gpointer data)
-{
-  AttemptsCount *count = data;
-
-  return g_list_model_get_n_items (count->attempts) >= count->n;
-}
-
-static void
-wait_attempts (LabClient *client,
-               guint      n,
-               guint      timeout_ms)
-{
-  AttemptsCount count = { lab_client_get_attempts (client), n };
-
-  g_assert_true (lab_test_wait_until (has_attempts, &count, timeout_ms));
-}
+/* Waits for @n items of any list model, frames or not. */
+#define wait_attempts(client, n) lab_test_wait_frames (lab_client_get_attempts (client), (n))
 
 static gboolean
 newest_connected (gpointer data)
@@ -97,7 +76,7 @@ test_server_away_and_back (void)
   g_assert_cmpuint (lab_client_get_retry_in (client), >, 0);
 
   /* 0.5 s, 1 s and 2 s, at most 4.2 s with jitter */
-  wait_attempts (client, 3, LAB_TEST_TIMEOUT_MS);
+  wait_attempts (client, 3);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(LabReconnectAttempt) attempt = nth_oldest (attempts, i);
@@ -230,7 +209,7 @@ test_drop_connection (void)
   g_assert_true (lab_client_drop_connection (client));
   lab_test_wait_client_state (client, LAB_CLIENT_STATE_WAITING_TO_RECONNECT);
   g_assert_cmpuint (g_list_model_get_n_items (attempts), ==, 0);
-  wait_attempts (client, 1, LAB_TEST_TIMEOUT_MS);
+  wait_attempts (client, 1);
   second = g_list_model_get_item (attempts, 0);
   g_assert_true (second != first);
   g_assert_true (lab_reconnect_attempt_get_connected (second));
