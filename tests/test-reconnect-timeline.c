@@ -85,6 +85,20 @@ counting_down (gpointer data)
   return countdown != NULL && g_str_has_prefix (countdown, "Next try in ");
 }
 
+typedef struct
+{
+  LabReconnectTimeline *timeline;
+  char                 *before;
+} CountdownCheck;
+
+static gboolean
+countdown_moved (gpointer data)
+{
+  CountdownCheck *check = data;
+
+  return g_strcmp0 (lab_reconnect_timeline_get_countdown (check->timeline), check->before) != 0;
+}
+
 static gboolean
 is_connected (gpointer data)
 {
@@ -137,6 +151,16 @@ reconnects_shown (LabApplication *app)
   g_assert_true (lab_test_wait_until (has_rows, &three, LAB_TEST_TIMEOUT_MS));
   g_assert_true (lab_test_wait_until (counting_down, timeline, LAB_TEST_TIMEOUT_MS));
   g_assert_false (button_usable (window, "win.drop-connection"));
+
+  /* Live: the countdown moves on within a second or so (to the next second, or the try). */
+  {
+    CountdownCheck moved = { timeline, g_strdup (lab_reconnect_timeline_get_countdown (timeline)) };
+
+    g_assert_true (lab_test_wait_until (countdown_moved, &moved, 2500));
+    g_test_message ("countdown: %s, then %s", moved.before,
+                    lab_reconnect_timeline_get_countdown (timeline));
+    g_free (moved.before);
+  }
 
   n_failed = count_rows (timeline);
   for (guint i = 0; i < n_failed; i++)
