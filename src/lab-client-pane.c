@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-client-pane.h"
+#include "lab-reconnect-timeline.h"
 #include "lab-timestamp.h"
 
 /* The client half of the window: where to connect, the counter as this client
@@ -14,20 +15,21 @@
 
 struct _LabClientPane
 {
-  AdwBin         parent_instance;
+  AdwBin                parent_instance;
 
-  LabClient     *client;
+  LabClient            *client;
 
   /* Template widgets */
-  AdwEntryRow   *url_row;
-  GtkButton     *connect_button;
-  GtkButton     *disconnect_button;
-  AdwActionRow  *status_row;
-  GtkImage      *status_icon;
-  GtkLabel      *value_label;
-  GtkLabel      *users_label;
-  GtkListBox    *timestamps_list;
-  GtkStack      *timestamps_stack;
+  AdwEntryRow          *url_row;
+  GtkButton            *connect_button;
+  GtkButton            *disconnect_button;
+  AdwActionRow         *status_row;
+  GtkImage             *status_icon;
+  GtkLabel             *value_label;
+  GtkLabel             *users_label;
+  GtkListBox           *timestamps_list;
+  GtkStack             *timestamps_stack;
+  LabReconnectTimeline *reconnect_timeline;
 };
 
 enum {
@@ -290,6 +292,7 @@ lab_client_pane_class_init (LabClientPaneClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LAB_TYPE_RECONNECT_TIMELINE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/wslab/WebSocketLab/lab-client-pane.ui");
   gtk_widget_class_set_css_name (widget_class, "clientpane");
@@ -303,6 +306,7 @@ lab_client_pane_class_init (LabClientPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, users_label);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_list);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabClientPane, reconnect_timeline);
   gtk_widget_class_bind_template_callback (widget_class, url_row_apply_cb);
 
   /* Plain + and − while the counter has the focus; Ctrl+plus and Ctrl+minus
@@ -347,6 +351,7 @@ lab_client_pane_set_client (LabClientPane *self,
     }
 
   g_set_object (&self->client, client);
+  lab_reconnect_timeline_set_client (self->reconnect_timeline, client);
 
   if (client != NULL)
     {
@@ -389,6 +394,14 @@ lab_client_pane_get_value_text (LabClientPane *self)
   g_return_val_if_fail (LAB_IS_CLIENT_PANE (self), NULL);
 
   return gtk_label_get_label (self->value_label);
+}
+
+LabReconnectTimeline *
+lab_client_pane_get_reconnect_timeline (LabClientPane *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT_PANE (self), NULL);
+
+  return self->reconnect_timeline;
 }
 
 /* What a person reads as the number of users online. */

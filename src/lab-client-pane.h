@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "lab-client.h"
+#include "lab-reconnect-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,7 @@ void        lab_client_pane_set_url_text   (LabClientPane *self,
 char       *lab_client_pane_dup_status     (LabClientPane *self);
 const char *lab_client_pane_get_value_text (LabClientPane *self);
 const char *lab_client_pane_get_users_text (LabClientPane *self);
+LabReconnectTimeline *
+            lab_client_pane_get_reconnect_timeline (LabClientPane *self);
 
 G_END_DECLS

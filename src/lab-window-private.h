@@ -33,5 +33,7 @@ struct _LabWindow
 void _lab_window_class_install_inspect_actions (GtkWidgetClass *widget_class);
 void _lab_window_class_install_lessons_actions (GtkWidgetClass *widget_class);
 void _lab_window_attach_lessons                (LabWindow      *self);
+void _lab_window_class_install_reconnects_actions (GtkWidgetClass *widget_class);
+void _lab_window_attach_reconnects             (LabWindow      *self);
 
 G_END_DECLS

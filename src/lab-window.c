@@ -412,6 +412,7 @@ attach (LabWindow *self)
                            G_CALLBACK (untrusted_certificate_cb), self, G_CONNECT_SWAPPED);
 
   _lab_window_attach_lessons (self);
+  _lab_window_attach_reconnects (self);
   ca_file_problem_cb (self);
 
   if (*saved_url != '\0')
@@ -486,6 +487,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.join-screen", NULL, join_screen_action);
   _lab_window_class_install_inspect_actions (widget_class);
   _lab_window_class_install_lessons_actions (widget_class);
+  _lab_window_class_install_reconnects_actions (widget_class);
 }
 
 static void

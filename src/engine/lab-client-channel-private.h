@@ -9,14 +9,16 @@
 #include "lab-frame-capture.h"
 #include "lab-handshake.h"
 #include "lab-keepalive.h"
+#include "lab-reconnect-attempt.h"
 #include "lab-trust-store.h"
 
 G_BEGIN_DECLS
 
 /* The channel's instance, shared by its files: lab-client-channel.c (connect,
- * reconnect), lab-client-channel-inspect.c (handshake, frames, keepalive) and
- * lab-client-channel-close.c (closing with a code the user chose, and what
- * each side said). */
+ * reconnect), lab-client-channel-retry.c (the wait, the countdown and the
+ * record of reconnect attempts), lab-client-channel-inspect.c (handshake,
+ * frames, keepalive) and lab-client-channel-close.c (closing with a code the
+ * user chose or dropping the socket, and what each side said). */
 struct _LabClientChannel
 {
   GObject                  parent_instance;
@@ -44,10 +46,19 @@ struct _LabClientChannel
 
   /* Waiting to try again */
   guint                    failures;     /* since a connection last worked */
+  gint64                   failed_at;    /* monotonic time of the latest failure */
   gint64                   retry_at;     /* monotonic time of the next try */
+  guint                    retry_wait_ms;
   guint                    retry_source;
   guint                    retry_in;
   guint                    retry_in_source;
+
+  /* The reconnect attempts of the latest outage, and the one in flight */
+  LabBoundedList          *attempts;
+  GDateTime               *attempt_started; /* NULL unless a reconnect attempt is in flight */
+  gint64                   attempt_started_at;
+  guint                    attempt_delay_ms;
+  guint                    in_outage : 1;
 
   /* How the last connection's closing handshake went */
   LabCloseRecord           close;
@@ -82,5 +93,13 @@ void _lab_client_channel_watch_close  (LabClientChannel        *self,
 void _lab_client_channel_record_end   (LabClientChannel        *self,
                                        SoupWebsocketConnection *connection);
 void _lab_client_channel_drop_closing (LabClientChannel        *self);
+void _lab_client_channel_update_retry_in (LabClientChannel     *self);
+void _lab_client_channel_schedule_retry  (LabClientChannel     *self,
+                                          const char           *why);
+void _lab_client_channel_retry_stop      (LabClientChannel     *self);
+void _lab_client_channel_attempt_started (LabClientChannel     *self);
+void _lab_client_channel_attempt_ended   (LabClientChannel     *self,
+                                          gboolean              connected,
+                                          const char           *why);
 
 G_END_DECLS

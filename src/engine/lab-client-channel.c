@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "lab-backoff.h"
 #include "lab-client-attempt.h"
 #include "lab-client-channel-private.h"
 #include "lab-close-code.h"
@@ -13,8 +12,9 @@
 #include "lab-url.h"
 
 /* One WebSocket connection of a client, kept up: a connect attempt, and after
- * a failure a retry with backoff and a countdown to it. Once open, the
- * keepalive, the handshake and the frames are lab-client-channel-inspect.c's.
+ * a failure a retry (the wait, its countdown and the record of attempts are
+ * lab-client-channel-retry.c's). Once open, the keepalive, the handshake and
+ * the frames are lab-client-channel-inspect.c's.
  * It says what happens in signals; what the messages mean is the client's
  * business. All of it runs on the main context it was created in. */
 
@@ -33,62 +33,6 @@ G_DEFINE_FINAL_TYPE (LabClientChannel, lab_client_channel, G_TYPE_OBJECT)
 static GParamSpec *properties[LAB_CLIENT_CHANNEL_N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* Retrying */
-
-static gboolean retry_in_tick_cb (gpointer user_data);
-
-/* Counts down :retry-in in whole seconds, ticking when the number changes. */
-static void
-update_retry_in (LabClientChannel *self)
-{
-  guint seconds = 0;
-
-  g_clear_handle_id (&self->retry_in_source, g_source_remove);
-
-  if (self->retry_source != 0)
-    {
-      gint64 remaining = self->retry_at - g_get_monotonic_time ();
-
-      if (remaining > 0)
-        {
-          gint64 until_change;
-
-          seconds = (guint) ((remaining + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-          until_change = remaining - (gint64) (seconds - 1) * G_USEC_PER_SEC;
-          self->retry_in_source = g_timeout_add ((guint) ((until_change + 999) / 1000),
-                                                 retry_in_tick_cb, self);
-        }
-    }
-
-  if (self->retry_in == seconds)
-    return;
-
-  self->retry_in = seconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CLIENT_CHANNEL_PROP_RETRY_IN]);
-}
-
-static gboolean
-retry_in_tick_cb (gpointer user_data)
-{
-  LabClientChannel *self = user_data;
-
-  self->retry_in_source = 0;
-  update_retry_in (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  g_autoptr(LabClientChannel) self = g_object_ref (user_data);
-
-  self->retry_source = 0;
-  lab_client_channel_connect (self);
-
-  return G_SOURCE_REMOVE;
-}
-
 /* The attempt or the connection is over: says why, and whether a retry is
  * scheduled; a retry would not fix an address or a refused certificate. */
 static void
@@ -102,23 +46,12 @@ fail (LabClientChannel *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
+  _lab_client_channel_attempt_ended (self, FALSE, why);
+
   if (retry)
-    {
-      guint wait_ms = lab_backoff_ms (self->failures, g_random_double ());
-
-      if (self->failures < G_MAXUINT)
-        self->failures++;
-
-      self->got_message = FALSE;
-      self->retry_at = g_get_monotonic_time () + (gint64) wait_ms * G_TIME_SPAN_MILLISECOND;
-      self->retry_source = g_timeout_add (wait_ms, retry_cb, self);
-      update_retry_in (self);
-      g_debug ("%s: %s; trying again in %u ms", self->name, why, wait_ms);
-    }
+    _lab_client_channel_schedule_retry (self, why);
   else
-    {
-      g_debug ("%s: %s", self->name, why);
-    }
+    g_debug ("%s: %s", self->name, why);
 
   g_signal_emit (self, signals[FAILED], 0, why, retry);
   g_object_thaw_notify (G_OBJECT (self));
@@ -235,6 +168,7 @@ opened (LabClientChannel *self,
   _lab_client_channel_inspect_watch (self, connection);
 
   g_debug ("%s: connected to %s", self->name, self->url);
+  _lab_client_channel_attempt_ended (self, TRUE, NULL);
   g_signal_emit (self, signals[OPENED], 0);
 }
 
@@ -291,6 +225,7 @@ lab_client_channel_dispose (GObject *object)
 
   g_clear_object (&self->socket_client);
   g_clear_object (&self->trust_store);
+  g_clear_object (&self->attempts);
 
   G_OBJECT_CLASS (lab_client_channel_parent_class)->dispose (object);
 }
@@ -428,6 +363,8 @@ lab_client_channel_init (LabClientChannel *self)
   self->socket_client = g_socket_client_new ();
   self->keepalive_interval = LAB_PING_INTERVAL_DEFAULT;
   self->keepalive.pong_rtt = -1;
+  self->attempts = lab_bounded_list_new (LAB_TYPE_RECONNECT_ATTEMPT, LAB_CLIENT_CHANNEL_ATTEMPTS,
+                                         LAB_BOUNDED_LIST_NEWEST_FIRST);
 }
 
 /* API */
@@ -494,7 +431,7 @@ lab_client_channel_connect (LabClientChannel *self)
   g_return_if_fail (!lab_client_channel_is_busy (self));
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  update_retry_in (self);
+  _lab_client_channel_update_retry_in (self);
 
   if (!(uri = lab_url_parse_websocket (self->url, &error)))
     {
@@ -507,6 +444,7 @@ lab_client_channel_connect (LabClientChannel *self)
   g_clear_error (&self->failure);
 
   g_debug ("%s: connecting to %s", self->name, self->url);
+  _lab_client_channel_attempt_started (self);
   g_signal_emit (self, signals[CONNECTING], 0);
 
   /* Its callback touches the channel only if not cancelled: stop() and
@@ -535,10 +473,7 @@ lab_client_channel_stop (LabClientChannel *self)
     }
 
   drop_connection (self);
-  g_clear_handle_id (&self->retry_source, g_source_remove);
-  self->failures = 0;
-  self->got_message = FALSE;
-  update_retry_in (self);
+  _lab_client_channel_retry_stop (self);
 }
 
 /* Returns: whether an attempt is in flight or a connection open */

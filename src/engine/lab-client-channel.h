@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 
 /* Private to the client: not installed, not for the UI. */
 
+/* Enough to see the waits grow to their longest, and to fit a small list. */
+#define LAB_CLIENT_CHANNEL_ATTEMPTS 20
+
 #define LAB_TYPE_CLIENT_CHANNEL (lab_client_channel_get_type ())
 
 G_DECLARE_FINAL_TYPE (LabClientChannel, lab_client_channel, LAB, CLIENT_CHANNEL, GObject)
@@ -27,6 +30,8 @@ void              lab_client_channel_connect                (LabClientChannel *s
 void              lab_client_channel_stop                   (LabClientChannel *self);
 gboolean          lab_client_channel_is_busy                (LabClientChannel *self);
 guint             lab_client_channel_get_retry_in           (LabClientChannel *self);
+GListModel       *lab_client_channel_get_attempts           (LabClientChannel *self);
+gboolean          lab_client_channel_drop                   (LabClientChannel *self);
 gboolean          lab_client_channel_send_text              (LabClientChannel *self,
                                                              const char       *text);
 gboolean          lab_client_channel_close                  (LabClientChannel *self,

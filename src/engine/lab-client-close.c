@@ -7,8 +7,9 @@
 #include "lab-close-code.h"
 #include "lab-client-private.h"
 
-/* How the client's connections are kept alive and how they end: the ping
- * interval, a close with the code a person chose, and what each side said. */
+/* How the client's connections are kept alive, how they end and how they come
+ * back: the ping interval, a close with the code a person chose or a drop with
+ * none, what each side said, and the reconnect attempts that follow. */
 
 /**
  * lab_client_set_keepalive_interval:
@@ -90,4 +91,35 @@ lab_client_get_close_reason_received (LabClient *self)
 {
   g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
   return lab_client_channel_get_close_reason_received (self->counter);
+}
+
+/**
+ * lab_client_drop_connection:
+ *
+ * Drops the counter connection with no closing handshake (its socket shut
+ * down under libsoup): the server records 1006, so does the client, and the
+ * client reconnects with its backoff, which lab_client_get_attempts() shows.
+ *
+ * Returns: whether the counter connection was open
+ */
+gboolean
+lab_client_drop_connection (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), FALSE);
+  return lab_client_channel_drop (self->counter);
+}
+
+/**
+ * lab_client_get_attempts:
+ *
+ * Returns: (transfer none): the counter connection's reconnect attempts in
+ *   its latest outage, as #LabReconnectAttempt items, newest first, at most
+ *   %LAB_CLIENT_CHANNEL_ATTEMPTS; the list starts again when the next outage
+ *   begins, after a connection that worked
+ */
+GListModel *
+lab_client_get_attempts (LabClient *self)
+{
+  g_return_val_if_fail (LAB_IS_CLIENT (self), NULL);
+  return lab_client_channel_get_attempts (self->counter);
 }

@@ -70,5 +70,7 @@ gboolean        lab_client_get_capture           (LabClient     *self);
 GListModel     *lab_client_get_frames            (LabClient     *self);
 int             lab_client_get_pong_rtt          (LabClient     *self);
 gboolean        lab_client_ping_now              (LabClient     *self);
+gboolean        lab_client_drop_connection       (LabClient     *self);
+GListModel     *lab_client_get_attempts          (LabClient     *self);
 
 G_END_DECLS
