@@ -175,7 +175,7 @@ make_palette (GtkWidget              *widget,
   palette->client_x = TIME_COLUMN + width * 0.12;
   palette->server_x = TIME_COLUMN + width * 0.88;
   /* Times count from the first frame. */
-  for (guint i = 0; i < scene->arrows->len && first == NULL; i++)
+  for (guint i = 0; scene != NULL && i < scene->arrows->len && first == NULL; i++)
     if (((LabSequenceArrow *) scene->arrows->pdata[i])->frame != NULL)
       first = scene->arrows->pdata[i];
   palette->first_time = first != NULL ? lab_frame_get_time (first->frame) : 0;
@@ -199,9 +199,9 @@ lab_sequence_draw (GtkWidget              *widget,
 
   set_color (cr, &palette.fg, 0.35);
   cairo_set_line_width (cr, 2);
-  cairo_move_to (cr, palette.client_x, MAX (scene->top, HEADER_HEIGHT / 2.0));
+  cairo_move_to (cr, palette.client_x, scene->top);
   cairo_line_to (cr, palette.client_x, scene->bottom);
-  cairo_move_to (cr, palette.server_x, MAX (scene->top, HEADER_HEIGHT / 2.0));
+  cairo_move_to (cr, palette.server_x, scene->top);
   cairo_line_to (cr, palette.server_x, scene->bottom);
   cairo_stroke (cr);
 
@@ -210,9 +210,22 @@ lab_sequence_draw (GtkWidget              *widget,
   for (guint i = first; i < last; i++)
     draw_arrow (widget, cr, &palette, scene, i, HEADER_HEIGHT + i * ROW_HEIGHT);
 
-  /* The lifelines' names stay in view as the diagram scrolls. */
-  draw_lifeline_name (widget, cr, &palette, _("Client"), palette.client_x, scene->top + 10,
-                      &palette.to_server);
-  draw_lifeline_name (widget, cr, &palette, _("Server"), palette.server_x, scene->top + 10,
-                      &palette.to_client);
+}
+
+/**
+ * lab_sequence_draw_names:
+ * @widget: as wide as the diagram, above it
+ *
+ * The lifelines' names, over where the diagram draws each lifeline: outside
+ * the scrolled diagram, they stay in view and hide no arrow.
+ */
+void
+lab_sequence_draw_names (GtkWidget *widget,
+                         cairo_t   *cr)
+{
+  Palette palette;
+
+  make_palette (widget, NULL, &palette);
+  draw_lifeline_name (widget, cr, &palette, _("Client"), palette.client_x, 4, &palette.to_server);
+  draw_lifeline_name (widget, cr, &palette, _("Server"), palette.server_x, 4, &palette.to_client);
 }

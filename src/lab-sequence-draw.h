@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define LAB_SEQUENCE_HEADER_HEIGHT 64
+#define LAB_SEQUENCE_HEADER_HEIGHT 8
 #define LAB_SEQUENCE_ROW_HEIGHT 58
 #define LAB_SEQUENCE_TIME_COLUMN 118
 
@@ -22,8 +22,10 @@ typedef struct
   double     bottom;
 } LabSequenceScene;
 
-void lab_sequence_draw (GtkWidget              *widget,
-                        cairo_t                *cr,
-                        const LabSequenceScene *scene);
+void lab_sequence_draw       (GtkWidget              *widget,
+                              cairo_t                *cr,
+                              const LabSequenceScene *scene);
+void lab_sequence_draw_names (GtkWidget              *widget,
+                              cairo_t                *cr);
 
 G_END_DECLS
