@@ -13,6 +13,17 @@
  * browser's, and shows it as a recorded session, read-only, on the Sequence
  * page. A file that is not a HAR says why in a dialog. */
 
+/* Shared with the rest of the Inspector: a toast in the window's overlay. */
+void
+_lab_inspector_show_toast (LabInspector *self,
+                           const char   *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
 /* A file operation a person asked for: the Inspector may be gone when it ends. */
 typedef struct
 {
@@ -78,8 +89,8 @@ loaded_cb (GObject      *object,
     }
 
   connection = lab_inspected_connection_new_for_recording (sessions->pdata[0]);
-  lab_inspector_set_connection (self, connection);
-  lab_inspector_show_page (self, "sequence");
+  g_object_set (self, "connection", connection, NULL);
+  gtk_stack_set_visible_child_name (self->view_stack, "sequence");
   if (sessions->len > 1)
     {
       g_autofree char *text = g_strdup_printf (ngettext ("The file holds %u WebSocket connection: "

@@ -25,16 +25,6 @@ G_DEFINE_FINAL_TYPE (LabInspector, lab_inspector, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
 
-void
-_lab_inspector_show_toast (LabInspector *self,
-                           const char   *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
-
 static void
 update_rtt (LabInspector *self)
 {
