@@ -154,20 +154,25 @@ frames_changed_cb (LabSequenceView *self,
                    guint            added)
 {
   g_ptr_array_set_size (self->arrows, FIRST_FRAME_ARROW + self->n_frames);
-  if (position + removed != self->n_frames)
+  if (added > 0 && position + removed != self->n_frames)
     {
       rebuild (self);
       return;
     }
 
   g_ptr_array_remove_range (self->arrows, FIRST_FRAME_ARROW + position, removed);
-  if (self->selected >= FIRST_FRAME_ARROW + (int) position)
-    self->selected = MAX (self->selected - (int) removed, -1);
+  if (self->selected >= FIRST_FRAME_ARROW + (int) (position + removed))
+    self->selected -= removed;
+  else if (self->selected >= FIRST_FRAME_ARROW + (int) position)
+    self->selected = -1;
   if (self->n_shown != LAB_SEQUENCE_VIEW_ALL)
-    self->n_shown = MAX (self->n_shown - removed, FIRST_FRAME_ARROW);
+    self->n_shown = self->n_shown > FIRST_FRAME_ARROW + removed ? self->n_shown - removed
+                                                                 : FIRST_FRAME_ARROW;
   self->n_frames -= removed;
   append_frame_arrows (self, self->n_frames);
   update_no_close (self);
+  if (self->selected >= (int) self->arrows->len)
+    self->selected = -1;
   arrows_changed (self);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "lab-bounded-list.h"
 #include "lab-har.h"
 #include "lab-inspector-test-utils.h"
 
@@ -384,6 +385,65 @@ test_diagram_follows_steps_and_replays (void)
   run_app (diagram_follows_steps_and_replays, "--port", "0", NULL);
 }
 
+static LabFrame *
+text_frame (guint64     index,
+            const char *text)
+{
+  guint8 header[2] = { 0x81, strlen (text) };
+
+  return lab_frame_new_from_wire (LAB_FRAME_SERVER_TO_CLIENT, 1, index, 1000 + index, header, 2,
+                                  (const guint8 *) text, strlen (text));
+}
+
+/* A full ring forgets its oldest frame as each new one comes: the diagram
+ * drops that arrow and adds one, and the selection stays on its frame. */
+static void
+test_ring_forgets_oldest (void)
+{
+  g_autoptr(LabBoundedList) ring = lab_bounded_list_new (LAB_TYPE_FRAME, 3, LAB_BOUNDED_LIST_OLDEST_FIRST);
+  g_autoptr(LabRecordedSession) session = NULL;
+  g_autoptr(LabInspectedConnection) connection = NULL;
+  LabSequenceView *view = g_object_ref_sink (g_object_new (LAB_TYPE_SEQUENCE_VIEW, NULL));
+  const char *texts[] = { "a", "b", "c", "d", "e" };
+  LabFrame *selected;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(LabFrame) frame = text_frame (i, texts[i]);
+
+      lab_bounded_list_add (ring, frame);
+    }
+  session = lab_recorded_session_new ("ws://localhost/", NULL, G_LIST_MODEL (ring));
+  connection = lab_inspected_connection_new_for_recording (session);
+  lab_sequence_view_set_connection (view, connection);
+  /* Upgrade, 101, three frames, no close frame. */
+  g_assert_cmpuint (lab_sequence_view_get_n_arrows (view), ==, 6);
+  lab_sequence_view_select (view, 4);
+  selected = lab_sequence_view_get_arrow (view, 4)->frame;
+
+  for (guint i = 3; i < 5; i++)
+    {
+      g_autoptr(LabFrame) frame = text_frame (i, texts[i]);
+
+      lab_bounded_list_add (ring, frame);
+    }
+
+  g_assert_cmpuint (lab_sequence_view_get_n_arrows (view), ==, 6);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *label = lab_sequence_view_dup_arrow_label (view, 2 + i);
+      g_autofree char *expected = g_strdup_printf ("text “%s”", texts[2 + i]);
+
+      g_assert_cmpstr (label, ==, expected);
+    }
+  g_assert_cmpint (lab_sequence_view_get_selected (view), ==, 2);
+  g_assert_true (lab_sequence_view_get_arrow (view, 2)->frame == selected);
+  g_assert_cmpint (lab_sequence_view_get_arrow (view, 5)->kind, ==, LAB_SEQUENCE_ARROW_NO_CLOSE);
+
+  lab_sequence_view_set_connection (view, NULL);
+  g_object_unref (view);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -391,6 +451,7 @@ main (int   argc,
   lab_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/sequence/follows-steps-and-replays", test_diagram_follows_steps_and_replays);
+  g_test_add_func ("/sequence/ring-forgets-oldest", test_ring_forgets_oldest);
 
   return g_test_run ();
 }
