@@ -258,6 +258,35 @@ test_written_like_chrome (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (entry, "_webSocketFrames")), ==, 6);
 }
 
+/* Several connections in one file: each is a session, in the file's order;
+ * a time too large for epoch seconds is read as milliseconds. */
+static void
+test_several_connections (void)
+{
+  static const char *text =
+    "{\"log\": {\"version\": \"1.2\", \"entries\": ["
+    "{\"request\": {\"url\": \"ws://one.example/a\"}, \"response\": {\"status\": 101},"
+    " \"_webSocketMessages\": [{\"type\": \"send\", \"time\": 1795942800500, \"opcode\": 1, \"data\": \"hi\"}]},"
+    "{\"request\": {\"url\": \"https://one.example/page\"}},"
+    "{\"request\": {\"url\": \"wss://two.example/b?x=1\"}}"
+    "]}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = lab_har_read (text, -1, &error);
+  LabRecordedSession *first, *second;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 2);
+  first = sessions->pdata[0];
+  second = sessions->pdata[1];
+  g_assert_cmpstr (lab_recorded_session_get_url (first), ==, "ws://one.example/a");
+  g_assert_cmpint (lab_frame_get_time (frame_at (lab_recorded_session_get_frames (first), 0)), ==,
+                   G_GINT64_CONSTANT (1795942800500000));
+  g_assert_cmpstr (lab_recorded_session_get_url (second), ==, "wss://two.example/b?x=1");
+  g_assert_cmpstr (lab_handshake_get_request_line (lab_recorded_session_get_handshake (second)), ==,
+                   "GET /b?x=1 HTTP/1.1");
+  g_assert_cmpuint (g_list_model_get_n_items (lab_recorded_session_get_frames (second)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/har/chrome-shape-opens", test_chrome_shape_opens);
   g_test_add_func ("/har/malformed-files-say-why", test_malformed_files_say_why);
   g_test_add_func ("/har/written-like-chrome", test_written_like_chrome);
+  g_test_add_func ("/har/several-connections", test_several_connections);
 
   return g_test_run ();
 }
