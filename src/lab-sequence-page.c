@@ -34,6 +34,7 @@ struct _LabSequencePage
   /* Template widgets */
   LabSequenceView        *view;
   GtkDrawingArea         *names;
+  GtkWidget              *play_button;
   GtkLabel               *position_label;
   GtkLabel               *selected_label;
 };
@@ -261,6 +262,10 @@ set_playing (LabSequencePage *self,
   else
     g_clear_handle_id (&self->replay_id, g_source_remove);
 
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
+                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  playing ? _("Pause replay") : _("Play replay"), -1);
   update_position (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }
@@ -391,6 +396,7 @@ lab_sequence_page_class_init (LabSequencePageClass *klass)
                                                "/io/github/wslab/WebSocketLab/lab-sequence-page.ui");
   gtk_widget_class_bind_template_child (widget_class, LabSequencePage, view);
   gtk_widget_class_bind_template_child (widget_class, LabSequencePage, names);
+  gtk_widget_class_bind_template_child (widget_class, LabSequencePage, play_button);
   gtk_widget_class_bind_template_child (widget_class, LabSequencePage, position_label);
   gtk_widget_class_bind_template_child (widget_class, LabSequencePage, selected_label);
 
