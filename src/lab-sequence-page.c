@@ -89,7 +89,7 @@ update_position (LabSequencePage *self)
 
 /* The list shows new frames in batches: the frame wanted may come a little later. */
 static void
-sync_list (LabSequencePage *self)
+sync_list_cb (LabSequencePage *self)
 {
   if (self->selection == NULL || self->wanted == NULL)
     return;
@@ -132,7 +132,7 @@ view_selected_cb (LabSequencePage *self)
   if (self->syncing)
     return;
   g_set_object (&self->wanted, arrow->frame);
-  sync_list (self);
+  sync_list_cb (self);
 }
 
 static void
@@ -152,6 +152,17 @@ list_selected_cb (LabSequencePage *self)
   self->syncing = TRUE;
   lab_sequence_view_select (self->view, index);
   self->syncing = FALSE;
+}
+
+/* A click on an arrow stops following too: Pause says so. */
+static void
+view_following_cb (LabSequencePage *self)
+{
+  if (lab_sequence_view_get_following (self->view) == !self->paused)
+    return;
+
+  self->paused = !lab_sequence_view_get_following (self->view);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
 static void
@@ -422,6 +433,8 @@ lab_sequence_page_init (LabSequencePage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::n-shown", G_CALLBACK (update_position), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::following", G_CALLBACK (view_following_cb), self,
+                           G_CONNECT_SWAPPED);
   update_position (self);
 }
 
@@ -456,7 +469,7 @@ lab_sequence_page_link_selection (LabSequencePage    *self,
     {
       g_signal_connect_object (selection, "notify::selected-item", G_CALLBACK (list_selected_cb),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (selection, "items-changed", G_CALLBACK (sync_list), self,
+      g_signal_connect_object (selection, "items-changed", G_CALLBACK (sync_list_cb), self,
                                G_CONNECT_SWAPPED);
     }
 }

@@ -170,11 +170,14 @@ step_moves_both (Scene *scene)
 {
   guint n = lab_sequence_view_get_n_arrows (scene->view);
   const LabSequenceArrow *arrow;
+  gboolean paused;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->page), "sequence.step-back", NULL));
   g_assert_cmpint (lab_sequence_view_get_selected (scene->view), ==, n - 1);
-  /* Stepping stops following. */
+  /* Stepping stops following, and Pause shows it. */
   g_assert_false (lab_sequence_view_get_following (scene->view));
+  g_object_get (scene->page, "paused", &paused, NULL);
+  g_assert_true (paused);
   arrow = lab_sequence_view_get_arrow (scene->view, n - 1);
   assert_list_selects (scene, arrow->frame);
 
@@ -193,6 +196,11 @@ step_moves_both (Scene *scene)
   /* A frame picked in the list is the arrow highlighted. */
   inspector_select_frame (&scene->inspector, lab_sequence_view_get_arrow (scene->view, 3)->frame);
   g_assert_cmpint (lab_sequence_view_get_selected (scene->view), ==, 3);
+
+  /* Following again: the diagram holds every arrow and scrolls to the newest. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->page), "sequence.pause", NULL));
+  g_assert_true (lab_sequence_view_get_following (scene->view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->page), "sequence.pause", NULL));
 
   /* The pong, selected, for the picture. */
   for (guint i = 0; i < n; i++)
