@@ -6,7 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "lab-bounded-list.h"
-#include "lab-inspected-connection.h"
+#include "lab-har.h"
+#include "lab-inspected-connection-private.h"
 
 /* The one connection an Inspector shows, whatever side of it this app is on:
  * its handshake, its frames, its keepalive and its end, and what a person may
@@ -14,26 +15,6 @@
  * is a table of the engine calls that answer; the views only see this
  * object. */
 
-typedef struct
-{
-  LabHandshake *(*get_handshake)  (GObject     *source);
-  GListModel   *(*get_frames)     (GObject     *source);
-  int           (*get_pong_rtt)   (GObject     *source);
-  gboolean      (*is_open)        (GObject     *source);
-  char         *(*describe_close) (GObject     *source);
-  gushort       (*get_close_code) (GObject     *source);
-  gboolean      (*ping_now)       (GObject     *source);
-  void          (*set_capture)    (GObject     *source,
-                                   gboolean     capture);
-  gboolean      (*close)          (GObject     *source,
-                                   gushort      code,
-                                   const char  *reason,
-                                   GError     **error);
-  /* Signals after which the source may be open no more, or closing */
-  const char   *end_signals[3];
-  /* Whether a new connection (a reconnect) brings a new handshake */
-  gboolean      handshake_changes;
-} SourceCalls;
 
 struct _LabInspectedConnection
 {
@@ -138,6 +119,7 @@ static const SourceCalls peer_calls = {
   peer_close,
   { "closing", "closed", NULL },
   FALSE,
+  NULL,
 };
 
 /* This window's client (LabClient): its counter connection, the one the
@@ -202,6 +184,12 @@ client_close (GObject     *source,
   return lab_client_close (LAB_CLIENT (source), code, reason, error);
 }
 
+static char *
+client_dup_url (GObject *source)
+{
+  return g_strdup (lab_client_get_counter_url (LAB_CLIENT (source)));
+}
+
 static const SourceCalls client_calls = {
   client_get_handshake,
   client_get_frames,
@@ -214,6 +202,7 @@ static const SourceCalls client_calls = {
   client_close,
   { "notify::state", NULL },
   TRUE,
+  client_dup_url,
 };
 
 static void
@@ -235,10 +224,10 @@ handshake_cb (LabInspectedConnection *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HANDSHAKE]);
 }
 
-static LabInspectedConnection *
-inspected_connection_new (GObject           *source,
-                          const SourceCalls *calls,
-                          char              *title)
+LabInspectedConnection *
+_lab_inspected_connection_new (GObject           *source,
+                               const SourceCalls *calls,
+                               char              *title)
 {
   LabInspectedConnection *self = g_object_new (LAB_TYPE_INSPECTED_CONNECTION, NULL);
 
@@ -246,8 +235,10 @@ inspected_connection_new (GObject           *source,
   self->calls = calls;
   self->title = title;
 
-  g_signal_connect_object (source, "notify::pong-rtt", G_CALLBACK (pong_rtt_cb), self,
-                           G_CONNECT_SWAPPED);
+  /* A recorded session has no keepalive of its own. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (source), "pong-rtt") != NULL)
+    g_signal_connect_object (source, "notify::pong-rtt", G_CALLBACK (pong_rtt_cb), self,
+                             G_CONNECT_SWAPPED);
   for (guint i = 0; calls->end_signals[i] != NULL; i++)
     g_signal_connect_object (source, calls->end_signals[i], G_CALLBACK (end_cb), self,
                              G_CONNECT_SWAPPED);
@@ -269,7 +260,7 @@ lab_inspected_connection_new_for_peer (LabPeer *peer)
 {
   g_return_val_if_fail (LAB_IS_PEER (peer), NULL);
 
-  return inspected_connection_new (G_OBJECT (peer), &peer_calls,
+  return _lab_inspected_connection_new (G_OBJECT (peer), &peer_calls,
                                    g_strdup_printf (_("Server connection #%u · %s · %s"),
                                                     lab_peer_get_id (peer),
                                                     lab_peer_get_remote_address (peer),
@@ -288,7 +279,7 @@ lab_inspected_connection_new_for_client (LabClient *client)
 {
   g_return_val_if_fail (LAB_IS_CLIENT (client), NULL);
 
-  return inspected_connection_new (G_OBJECT (client), &client_calls,
+  return _lab_inspected_connection_new (G_OBJECT (client), &client_calls,
                                    g_strdup_printf (_("This window's client · %s"),
                                                     lab_client_get_counter_url (client)));
 }
@@ -503,6 +494,25 @@ lab_inspected_connection_set_capture (LabInspectedConnection *self,
   count = capture ? count + 1 : count - 1;
   g_object_set_qdata (self->source, capture_count_quark (), GUINT_TO_POINTER (count));
   self->calls->set_capture (self->source, count > 0);
+}
+
+/**
+ * lab_inspected_connection_dup_url:
+ *
+ * Returns: (transfer full): the URL the connection was made to; from its
+ *   handshake's Host and path when the source does not know it
+ */
+char *
+lab_inspected_connection_dup_url (LabInspectedConnection *self)
+{
+  LabHandshake *handshake;
+
+  g_return_val_if_fail (LAB_IS_INSPECTED_CONNECTION (self), NULL);
+
+  if (self->calls->dup_url != NULL)
+    return self->calls->dup_url (self->source);
+  handshake = lab_inspected_connection_get_handshake (self);
+  return handshake != NULL ? lab_har_url_from_handshake (handshake) : g_strdup ("ws://localhost/");
 }
 
 /* Forgets the frames captured so far; capture goes on. */

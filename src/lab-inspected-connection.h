@@ -6,6 +6,7 @@
 #include "lab-handshake.h"
 #include "lab-client.h"
 #include "lab-peer.h"
+#include "lab-recorded-session.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,9 @@ G_DECLARE_FINAL_TYPE (LabInspectedConnection, lab_inspected_connection, LAB, INS
 
 LabInspectedConnection *lab_inspected_connection_new_for_peer      (LabPeer                *peer);
 LabInspectedConnection *lab_inspected_connection_new_for_client    (LabClient              *client);
+LabInspectedConnection *lab_inspected_connection_new_for_recording (LabRecordedSession     *session);
+gboolean                lab_inspected_connection_is_recorded       (LabInspectedConnection *self);
+char                   *lab_inspected_connection_dup_url           (LabInspectedConnection *self);
 GObject                *lab_inspected_connection_get_source        (LabInspectedConnection *self);
 const char             *lab_inspected_connection_get_title         (LabInspectedConnection *self);
 LabHandshake           *lab_inspected_connection_get_handshake     (LabInspectedConnection *self);

@@ -7,28 +7,13 @@
 
 #include "lab-close-code.h"
 #include "lab-close-dialog.h"
-#include "lab-inspector.h"
+#include "lab-inspector-private.h"
 
 /* The Inspector: one connection, chosen by a person, shown as a teacher
  * explains it: who it is and whether it is open, the ping round trip, its
  * frames and its opening handshake; Ping Now and Close act on it. Its frames
  * are captured while it is shown here, and only then. */
 
-struct _LabInspector
-{
-  AdwBin                  parent_instance;
-
-  LabInspectedConnection *connection;
-
-  /* Template widgets */
-  GtkStack               *stack;
-  GtkLabel               *title_label;
-  GtkLabel               *state_label;
-  GtkLabel               *rtt_label;
-  GtkStack               *view_stack;
-  LabFramesView          *frames_view;
-  LabHandshakeView       *handshake_view;
-};
 
 enum {
   PROP_0,
@@ -39,16 +24,6 @@ enum {
 G_DEFINE_FINAL_TYPE (LabInspector, lab_inspector, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-show_toast (LabInspector *self,
-            const char   *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
 
 static void
 update_rtt (LabInspector *self)
@@ -88,6 +63,7 @@ update_state (LabInspector *self)
   g_autofree char *description = NULL;
   gushort code = 0;
   gboolean open = FALSE;
+  gboolean live;
 
   if (self->connection != NULL)
     {
@@ -116,6 +92,12 @@ update_state (LabInspector *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.close", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.close-with-code", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.stop", self->connection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspector.save-har", self->connection != NULL);
+  /* A file has nothing to ping or close. */
+  live = self->connection == NULL || !lab_inspected_connection_is_recorded (self->connection);
+  gtk_widget_set_visible (self->rtt_box, live);
+  gtk_widget_set_visible (self->ping_button, live);
+  gtk_widget_set_visible (self->close_button, live);
 }
 
 static void
@@ -126,7 +108,7 @@ ping_now_action (GtkWidget  *widget,
   LabInspector *self = LAB_INSPECTOR (widget);
 
   if (self->connection != NULL && !lab_inspected_connection_ping_now (self->connection))
-    show_toast (self, _("The connection is not open"));
+    _lab_inspector_show_toast (self, _("The connection is not open"));
 }
 
 static void
@@ -140,7 +122,7 @@ close_with (LabInspector *self,
     return;
 
   if (!lab_inspected_connection_close (self->connection, code, reason, &error))
-    show_toast (self, error->message);
+    _lab_inspector_show_toast (self, error->message);
 }
 
 static void
@@ -164,7 +146,7 @@ close_dialog_response_cb (LabCloseDialog *dialog,
 
   if (!lab_close_dialog_get_code (dialog, &code, &error))
     {
-      show_toast (self, error->message);
+      _lab_inspector_show_toast (self, error->message);
       return;
     }
 
@@ -196,6 +178,8 @@ lab_inspector_dispose (GObject *object)
 {
   LabInspector *self = LAB_INSPECTOR (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   lab_inspector_set_connection (self, NULL);
   /* The bin's child is a bound template child: let go of it once, here. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -260,6 +244,7 @@ lab_inspector_class_init (LabInspectorClass *klass)
 
   g_type_ensure (LAB_TYPE_FRAMES_VIEW);
   g_type_ensure (LAB_TYPE_HANDSHAKE_VIEW);
+  g_type_ensure (LAB_TYPE_SEQUENCE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/wslab/WebSocketLab/lab-inspector.ui");
@@ -271,18 +256,26 @@ lab_inspector_class_init (LabInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabInspector, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LabInspector, frames_view);
   gtk_widget_class_bind_template_child (widget_class, LabInspector, handshake_view);
+  gtk_widget_class_bind_template_child (widget_class, LabInspector, sequence_page);
+  gtk_widget_class_bind_template_child (widget_class, LabInspector, rtt_box);
+  gtk_widget_class_bind_template_child (widget_class, LabInspector, ping_button);
+  gtk_widget_class_bind_template_child (widget_class, LabInspector, close_button);
 
   gtk_widget_class_install_action (widget_class, "inspector.ping-now", NULL, ping_now_action);
   gtk_widget_class_install_action (widget_class, "inspector.close", "q", close_action);
   gtk_widget_class_install_action (widget_class, "inspector.close-with-code", NULL,
                                    close_with_code_action);
   gtk_widget_class_install_action (widget_class, "inspector.stop", NULL, stop_action);
+  _lab_inspector_class_install_session_actions (widget_class);
 }
 
 static void
 lab_inspector_init (LabInspector *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The diagram and the list select one frame. */
+  lab_sequence_page_link_selection (self->sequence_page, lab_frames_view_get_shown (self->frames_view));
   update_state (self);
   update_rtt (self);
 }
@@ -344,6 +337,7 @@ lab_inspector_set_connection (LabInspector           *self,
     }
 
   lab_frames_view_set_connection (self->frames_view, connection);
+  lab_sequence_page_set_connection (self->sequence_page, connection);
   update_handshake (self);
   gtk_stack_set_visible_child_name (self->stack, connection != NULL ? "connection" : "empty");
   update_state (self);
@@ -366,7 +360,7 @@ lab_inspector_get_handshake_view (LabInspector *self)
   return self->handshake_view;
 }
 
-/* @name: "frames" or "handshake" */
+/* @name: "frames", "handshake" or "sequence" */
 void
 lab_inspector_show_page (LabInspector *self,
                          const char   *name)

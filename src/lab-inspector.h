@@ -6,6 +6,7 @@
 #include "lab-frames-view.h"
 #include "lab-handshake-view.h"
 #include "lab-inspected-connection.h"
+#include "lab-sequence-page.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,10 @@ void                    lab_inspector_show_page          (LabInspector          
                                                           const char             *name);
 const char             *lab_inspector_get_rtt_text       (LabInspector           *self);
 const char             *lab_inspector_get_state_text     (LabInspector           *self);
+LabSequencePage        *lab_inspector_get_sequence_page  (LabInspector           *self);
+void                    lab_inspector_open_har           (LabInspector           *self,
+                                                          GFile                  *file);
+void                    lab_inspector_save_har           (LabInspector           *self,
+                                                          GFile                  *file);
 
 G_END_DECLS
