@@ -28,9 +28,11 @@ GLIB_PRESET = [
     '--flag=g_print:1:c-format', '--flag=g_printerr:1:c-format', '--flag=g_printf:1:c-format',
     '--flag=g_fprintf:2:c-format', '--flag=g_sprintf:2:c-format',
     '--flag=g_snprintf:3:c-format',
+    # added by po/meson.build: plural messages marked in tables (src/engine/lab-web-i18n.c)
+    '--keyword=NP_:1,2',
 ]
 
-C_MARKS = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|ngettext|g_dngettext|g_dpgettext2)\s*\(\s*"')
+C_MARKS = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|NP_|C_|NC_|ngettext|g_dngettext|g_dpgettext2)\s*\(\s*"')
 UI_MARK = re.compile(r'translatable\s*=\s*"yes"')
 GSCHEMA_MARK = re.compile(r'<(?:summary|description)>')
 
