@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from labcheck import finish
+
 STABLE_RUNTIME = '50'
 FINISH_ARGS = {'--share=network', '--share=ipc', '--socket=wayland',
                '--socket=fallback-x11', '--device=dri'}
@@ -74,11 +76,7 @@ def main():
     problems = []
     problems += check(folder / f'{base_id}.json', base_id, STABLE_RUNTIME, False)
     problems += check(folder / f'{base_id}.Devel.json', f'{base_id}.Devel', 'master', True)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        sys.exit(1)
-    print('both manifests are fine')
+    finish(problems, 'both manifests are fine')
 
 
 if __name__ == '__main__':

@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from labcheck import finish
+
 
 def main():
     if len(sys.argv) != 9:
@@ -63,10 +65,7 @@ def main():
         if desktop.is_file() and f'Icon={app_id}\n' not in desktop.read_text(encoding='utf-8'):
             problems.append(f'the desktop file does not name the icon {app_id}')
 
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        if problems:
-            sys.exit(1)
+        finish(problems)
 
 
 if __name__ == '__main__':

@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from labcheck import finish
+
 # meson's i18n.gettext (preset: 'glib') passes these to xgettext
 GLIB_PRESET = [
     '--from-code=UTF-8', '--add-comments',
@@ -154,10 +156,7 @@ def main():
             found = check_catalog(root, language, template)
             print(f'{language}: {"complete" if not found else f"{len(found)} problems"}')
             problems += found
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        sys.exit(1)
+    finish(problems)
 
 
 if __name__ == '__main__':
