@@ -197,6 +197,33 @@ test_localize_page (void)
   remove_tree (dir);
 }
 
+/* No visible word is baked into the templates: with the tags, the placeholders and the
+ * script blocks taken away, only symbols are left (−, +, ?, ·). */
+static void
+test_templates_hold_no_words (void)
+{
+  static const char * const pages[] = { "index.html", "time.html" };
+  g_autoptr(GRegex) hidden = g_regex_new ("<script[^>]*>.*?</script>|<!--.*?-->|<[^>]*>|\\{\\{[a-z_]+\\}\\}",
+                                          G_REGEX_DOTALL, 0, NULL);
+  g_autoptr(GRegex) word = g_regex_new ("\\p{L}", 0, 0, NULL);
+  g_autoptr(GRegex) attribute = g_regex_new ("(aria-label|title|alt|placeholder)=\"[^{\"]", 0, 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *path = g_strconcat ("/io/github/wslab/WebSocketLab/web/", pages[i], NULL);
+      g_autoptr(GBytes) page = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      g_autofree char *text = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+      g_autofree char *visible = g_regex_replace_literal (hidden, text, -1, 0, "", 0, NULL);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (g_regex_match (word, visible, 0, &match))
+        g_error ("%s shows words no catalog translates: %s", pages[i], g_strstrip (visible));
+      /* and every attribute a person sees or hears comes from a placeholder too */
+      g_assert_false (g_regex_match (attribute, text, 0, NULL));
+      g_assert_nonnull (strstr (text, "<html lang=\"{{lang}}\">"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +235,7 @@ main (int   argc,
   g_test_add_func ("/web-i18n/pick-language", test_pick_language);
   g_test_add_func ("/web-i18n/catalog", test_catalog);
   g_test_add_func ("/web-i18n/localize-page", test_localize_page);
+  g_test_add_func ("/web-i18n/templates-hold-no-words", test_templates_hold_no_words);
 
   return g_test_run ();
 }
