@@ -53,8 +53,8 @@ static const PageText page_texts[] = {
 static const char *users_plural[] = NP_("%u user", "%u users");
 static const char *reconnecting_plural[] = NP_("Reconnecting in %u second", "Reconnecting in %u seconds");
 
-/* The languages WebSocket Lab ships catalogs for, as po/LINGUAS lists them */
-static const char *shipped_languages (void) { return LAB_LINGUAS; }
+/* The languages WebSocket Lab ships catalogs for, as po/LINGUAS lists them (meson.build) */
+#define SHIPPED_LANGUAGES LAB_LINGUAS
 
 static gboolean
 tag_is_any (const char *tag,
@@ -210,7 +210,7 @@ lab_web_catalog_for (const char  *accept_language,
   G_LOCK (catalogs);
   if (catalogs == NULL)
     {
-      g_auto(GStrv) shipped = g_strsplit (shipped_languages (), " ", -1);
+      g_auto(GStrv) shipped = g_strsplit (SHIPPED_LANGUAGES, " ", -1);
       g_autoptr(GStrvBuilder) found = g_strv_builder_new ();
 
       catalogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
