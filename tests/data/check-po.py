@@ -35,6 +35,9 @@ GLIB_PRESET = [
 ]
 
 C_MARKS = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|NP_|C_|NC_|ngettext|g_dngettext|g_dpgettext2)\s*\(\s*"')
+# How many plural forms the languages this project speaks have (CLDR, gettext's own table)
+KNOWN_NPLURALS = {'zh_TW': 1, 'zh_CN': 1, 'de': 2, 'en': 2}
+
 UI_MARK = re.compile(r'translatable\s*=\s*"yes"')
 GSCHEMA_MARK = re.compile(r'<(?:summary|description)>')
 
@@ -131,6 +134,14 @@ def check_catalog(root, language, template):
         if found:
             problems.append(f'po/{language}.po: {found.group(1)} {what} '
                             f'message{"s" if found.group(1) != "1" else ""} ({stats})')
+
+    header = re.search(r'nplurals\s*=\s*(\d+)', po.read_text(encoding='utf-8'))
+    wanted = KNOWN_NPLURALS.get(language)
+    if header is None:
+        problems.append(f'po/{language}.po has no Plural-Forms header')
+    elif wanted is not None and int(header.group(1)) != wanted:
+        problems.append(f'po/{language}.po says nplurals={header.group(1)}, '
+                        f'but {language} has {wanted} plural form{"s" if wanted > 1 else ""}')
 
     have, want = messages(po), messages(template)
     for ctxt, msgid in sorted(want - have, key=str):
