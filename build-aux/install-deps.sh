@@ -14,7 +14,8 @@ app_packages=(
 
 # Real peers and a real display server for the tests: Python's websockets
 # library, Xvfb and a session bus for the window (xwininfo to see it appear), Chromium
-# for the browser pages, valgrind for the leak check.
+# for the browser pages, valgrind for the leak check, a Chinese font for the translated window's
+# and pages' screenshots (Traditional and Simplified).
 test_packages=(
   python3 python3-websockets
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core
@@ -22,6 +23,7 @@ test_packages=(
   chromium
   valgrind
   zbar-tools
+  fonts-wqy-microhei
 )
 
 case "$what" in

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-catalog.h"
 #include "lab-headless.h"
 #include "lab-options.h"
 
@@ -30,7 +31,7 @@ main (int   argc,
   g_autoptr(LabApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, lab_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -14,6 +14,7 @@
   const users = document.querySelector('.users');
   const status = document.querySelector('.status');
   const error = document.querySelector('.error');
+  const text = window.labText;
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = scheme + '//' + location.host + '/';
@@ -68,7 +69,7 @@
         break;
       case 'users': {
         const count = Number(data.count);
-        users.textContent = count + (count === 1 ? ' user' : ' users');
+        users.textContent = text.plural('users', count);
         break;
       }
       case 'error':
@@ -89,7 +90,7 @@
 
     function tick() {
       const seconds = Math.max(1, Math.ceil((due - Date.now()) / 1000));
-      setStatus('reconnecting', 'Disconnected. Reconnecting in ' + seconds + ' s…');
+      setStatus('reconnecting', text.format('disconnected') + ' · ' + text.plural('reconnecting', seconds));
     }
     tick();
     countdownTimer = setInterval(tick, 250);
@@ -102,12 +103,12 @@
     retryTimer = 0;
     countdownTimer = 0;
 
-    setStatus('connecting', 'Connecting…');
+    setStatus('connecting', text.format('connecting'));
     socket = new WebSocket(url);
 
     socket.addEventListener('open', function () {
       setConnected(true);
-      setStatus('connected', 'Connected to ' + location.host);
+      setStatus('connected', text.format('connected', location.host));
     });
     socket.addEventListener('message', handleMessage);
     socket.addEventListener('close', function () {
@@ -126,6 +127,7 @@
       connect();
   });
 
+  users.textContent = text.plural('users', NaN, '?');
   setConnected(false);
   connect();
 })();

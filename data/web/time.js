@@ -11,6 +11,7 @@
   const stamps = document.getElementById('stamps');
   const status = document.querySelector('.status');
   const empty = document.querySelector('.empty');
+  const text = window.labText;
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = scheme + '//' + location.host + '/time';
@@ -48,7 +49,7 @@
 
     function tick() {
       const seconds = Math.max(1, Math.ceil((due - Date.now()) / 1000));
-      setStatus('reconnecting', 'Disconnected. Reconnecting in ' + seconds + ' s…');
+      setStatus('reconnecting', text.format('disconnected') + ' · ' + text.plural('reconnecting', seconds));
     }
     tick();
     countdownTimer = setInterval(tick, 250);
@@ -61,11 +62,11 @@
     retryTimer = 0;
     countdownTimer = 0;
 
-    setStatus('connecting', 'Connecting…');
+    setStatus('connecting', text.format('connecting'));
     socket = new WebSocket(url);
 
     socket.addEventListener('open', function () {
-      setStatus('connected', 'Connected to ' + location.host);
+      setStatus('connected', text.format('connected', location.host));
     });
     socket.addEventListener('message', function (event) {
       attempt = 0;

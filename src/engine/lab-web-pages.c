@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lab-web-i18n.h"
 #include "lab-web-pages.h"
 
 /* What plain HTTP gets on the server's ports: the browser pages from the
@@ -56,7 +57,7 @@ lab_web_find_page (LabListenerRole  role,
                    const char      *path)
 {
   static const char * const pages[] = {
-    "index.html", "time.html", "style.css", "counter.js", "time.js",
+    "index.html", "time.html", "style.css", "counter.js", "time.js", "i18n.js",
   };
 
   if (g_str_equal (path, "/"))
@@ -109,7 +110,7 @@ lab_web_respond_text (SoupServerMessage *message,
 }
 
 /* GET and HEAD of a page built into the app: nothing from elsewhere, so an
- * offline classroom works. */
+ * offline classroom works. HTML pages come in the language the browser asks for. */
 void
 lab_web_serve_page (SoupServerMessage *message,
                     const char        *page)
@@ -132,6 +133,22 @@ lab_web_serve_page (SoupServerMessage *message,
     {
       lab_web_respond_text (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Page missing from this build.\n");
       return;
+    }
+
+  if (g_str_has_suffix (page, ".html"))
+    {
+      SoupMessageHeaders *request = soup_server_message_get_request_headers (message);
+      g_autofree char *tag = NULL;
+      g_autoptr(LabCatalog) catalog =
+        lab_web_catalog_for (soup_message_headers_get_list (request, "Accept-Language"), &tag);
+      gsize size = 0;
+      const char *text = g_bytes_get_data (bytes, &size);
+      char *localized = lab_web_localize_page (text, size, catalog, tag);
+
+      g_bytes_unref (bytes);
+      bytes = g_bytes_new_take (localized, strlen (localized));
+      soup_message_headers_replace (headers, "Vary", "Accept-Language");
+      soup_message_headers_replace (headers, "Content-Language", tag);
     }
 
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
