@@ -29,6 +29,15 @@ window_connects_to_own_server (LabApplication *app)
   status = lab_client_pane_dup_status (lab_window_get_client_pane (window));
   g_assert_cmpstr (status, ==, "Connected");
   wait_server_users (app, 1);
+
+  /* README's first picture: the window after a few clicks. */
+  if (g_getenv ("LAB_SCREENSHOT_DIR") != NULL)
+    {
+      for (guint i = 0; i < 3; i++)
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.plus", NULL));
+      assert_shows_value (window, "3");
+      save_screenshot (GTK_WIDGET (window), "window.png");
+    }
 }
 
 static void
