@@ -84,7 +84,10 @@ quoted_payload (LabFrame *frame)
   g_autofree char *line = lab_frame_dup_payload_line (frame, LABEL_PAYLOAD_CHARS);
 
   if (line == NULL)
-    return g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes"), lab_frame_get_payload_length (frame));
+    /* No G_*_FORMAT in a translatable string: xgettext cannot read it. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu byte", "%lu bytes",
+                                         (gulong) lab_frame_get_payload_length (frame)),
+                            (gulong) lab_frame_get_payload_length (frame));
   if (line[0] == '\0')
     return g_strdup ("");
   return g_strdup_printf ("“%s”", line);
@@ -96,7 +99,7 @@ format_rtt (gint64 microseconds)
 {
   if (microseconds < 10000)
     return g_strdup_printf (_("%.1f ms"), microseconds / 1000.0);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), microseconds / 1000);
+  return g_strdup_printf (_("%.0f ms"), microseconds / 1000.0);
 }
 
 /* The ping a pong answers: the latest the other side sent before it. */
