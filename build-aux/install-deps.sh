@@ -14,7 +14,8 @@ app_packages=(
 
 # Real peers and a real display server for the tests: Python's websockets
 # library, Xvfb and a session bus for the window (xwininfo to see it appear), Chromium
-# for the browser pages, valgrind for the leak check.
+# for the browser pages, valgrind for the leak check; clang with libFuzzer (in
+# compiler-rt) for the fuzz targets, and llvm's symbolizer for the sanitizers' stacks.
 test_packages=(
   python3 python3-websockets
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core
@@ -22,6 +23,7 @@ test_packages=(
   chromium
   valgrind
   zbar-tools
+  clang libclang-rt-dev llvm
 )
 
 case "$what" in
