@@ -178,3 +178,60 @@ http = {
 }
 for name, text in http.items():
     write('http-router', name, text)
+
+
+# Whole connections to the server: a request, and after an upgrade the client's frames (masked,
+# as a client sends them), the way a browser, a script or a curious student talks to it.
+def masked(opcode, payload=b'', fin=True):
+    return frame(opcode, payload, fin=fin, mask=KEY)
+
+
+def session(path, frames=b'', extra=()):
+    return request(path, upgrade + list(extra)).encode() + frames
+
+
+close_1000 = masked(8, struct.pack('>H', 1000))
+server = {
+    'page-index': http['page-index'],
+    'page-time': http['page-time'],
+    'page-counter-js': http['page-counter-js'],
+    'head-style': request('/style.css', [('Host', '127.0.0.1:6789')], method='HEAD'),
+    'post': http['post'],
+    'not-found': http['not-found'],
+    'endpoint-without-upgrade': request('/counter', [('Host', '127.0.0.1:6789')]),
+    'keep-alive-two-requests': request('/time.js', [('Host', '127.0.0.1:6789')]) +
+                               request('/', [('Host', '127.0.0.1:6789')]),
+    'bad-request-line': 'GET\r\n\r\n',
+    'bad-content-length': request('/', [('Host', '127.0.0.1'), ('Content-Length', 'x')], 'POST'),
+    'chunked-body': request('/', [('Host', '127.0.0.1'), ('Transfer-Encoding', 'chunked')],
+                            'POST', body='4\r\nplus\r\n0\r\n\r\n'),
+    'half-request': 'GET / HTTP/1.1\r\nHost: 127.0.0.1:67',
+    'upgrade-no-key': http['upgrade-no-key'],
+    'upgrade-wrong-version': http['upgrade-wrong-version'],
+    'upgrade-other-site': http['upgrade-other-site'],
+    'upgrade-served-origin': http['upgrade-served-origin'],
+    'ws-plus': session('/', masked(1, '{"action":"plus"}') + close_1000),
+    'ws-minus-twice': session('/counter', masked(1, '{"action":"minus"}') * 2),
+    'ws-fragmented-action': session('/', masked(1, '{"action"', fin=False) +
+                                    masked(0, ':"plus"}') + close_1000),
+    'ws-ping-between-fragments': session('/', masked(1, '{"act', fin=False) + masked(9, 'p') +
+                                         masked(0, 'ion":"minus"}')),
+    'ws-single-quotes': session('/', masked(1, "{'action':'plus'}")),
+    'ws-not-json': session('/', masked(1, 'plus')),
+    'ws-unknown-action': session('/', masked(1, '{"action":"reset"}')),
+    'ws-binary': session('/', masked(2, b'\x00\x01')),
+    'ws-too-big': session('/', masked(1, '{"action":"' + 'p' * 5000 + '"}')),
+    'ws-unmasked': session('/', frame(1, '{"action":"plus"}')),
+    'ws-reserved-bits': session('/', frame(1, '{"action":"plus"}', mask=KEY, rsv=4)),
+    'ws-close-with-reason': session('/', masked(8, struct.pack('>H', 4001) + b'bye')),
+    'ws-close-bad-code': session('/', masked(8, struct.pack('>H', 999))),
+    'ws-pong': session('/', masked(10, 'lab-ping 1')),
+    'ws-flood': session('/', masked(1, '{"action":"plus"}') * 600),
+    'ws-time': session('/time', close_1000),
+    'ws-hello': session('/hello', masked(1, 'Ada')),
+    'ws-hello-empty': session('/hello', masked(1, '')),
+    'ws-origin-null': session('/', masked(1, '{"action":"plus"}'), [('Origin', 'null')]),
+    'ws-origin-localhost': session('/', close_1000, [('Origin', 'http://localhost:8000')]),
+}
+for name, data in server.items():
+    write('http-server', name, data)
