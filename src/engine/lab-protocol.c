@@ -237,6 +237,7 @@ lab_protocol_parse_server_event (const char      *text,
                                  GError         **error)
 {
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *shown = NULL;
   JsonObject *object;
   const char *type;
 
@@ -283,8 +284,10 @@ lab_protocol_parse_server_event (const char      *text,
       return TRUE;
     }
 
+  /* Quoted in the message: text, whatever json-glib made of the escapes (see above). */
+  shown = g_utf8_make_valid (type, -1);
   g_set_error (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_UNKNOWN_EVENT,
-               "Unknown event type \"%s\"", type);
+               "Unknown event type \"%s\"", shown);
   return FALSE;
 }
 

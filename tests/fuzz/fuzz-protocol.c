@@ -49,7 +49,8 @@ check_action (const char *text,
   else
     {
       g_assert_error (error, LAB_PROTOCOL_ERROR, error->code);
-      g_assert_nonnull (error->message);
+      /* Logged and sent back in an error reply: text. */
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
     }
 }
 
@@ -107,6 +108,8 @@ check_server_event (const char *text,
   else
     {
       g_assert_error (error, LAB_PROTOCOL_ERROR, error->code);
+      /* Logged and shown by the client: text. */
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_assert_null (event.message);
     }
 }
