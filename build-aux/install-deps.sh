@@ -15,7 +15,8 @@ app_packages=(
 # Real peers and a real display server for the tests: Python's websockets
 # library, Xvfb and a session bus for the window (xwininfo to see it appear), Chromium
 # for the browser pages, valgrind for the leak check, a Chinese font for the translated window's
-# and pages' screenshots (Traditional and Simplified).
+# and pages' screenshots (Traditional and Simplified); clang with libFuzzer (in compiler-rt) for
+# the fuzz targets, and llvm's symbolizer for the sanitizers' stacks.
 test_packages=(
   python3 python3-websockets
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core
@@ -24,6 +25,7 @@ test_packages=(
   valgrind
   zbar-tools
   fonts-wqy-microhei
+  clang libclang-rt-dev llvm
 )
 
 case "$what" in

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-frame.h"
+#include "lab-json-strict.h"
 
 /* A frame for eyes and for tools: its payload as text, one log line, one line
  * of JSON, and a whole capture as JSON lines. */
@@ -213,7 +214,7 @@ lab_frame_to_json (LabFrame *self)
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
 
-  return json_generator_to_data (generator, NULL);
+  return lab_json_strict_fix_generated (json_generator_to_data (generator, NULL));
 }
 
 /* Shortens @text to @max characters on one line. */

@@ -123,7 +123,11 @@ lab_frame_new_from_wire (LabFrameDirection  direction,
   if (self->masked && header_size >= 2 + extra + 4)
     memcpy (self->masking_key, header + 2 + extra, 4);
 
-  self->payload = g_bytes_new (payload, MIN (payload_kept, self->payload_length));
+  /* Empty, g_bytes_new() holds NULL, and the payload is read as a string too. */
+  if (MIN (payload_kept, self->payload_length) == 0)
+    self->payload = g_bytes_new_static ("", 0);
+  else
+    self->payload = g_bytes_new (payload, MIN (payload_kept, self->payload_length));
 
   return self;
 }

@@ -174,7 +174,8 @@ parse_message (const char *text,
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
-  for (guint i = 1; lines[i] != NULL; i++)
+  /* Empty text splits into no line at all. */
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
     {
       const char *colon = strstr (lines[i], ": ");
       Header header;

@@ -264,3 +264,37 @@ lab_json_strict_check (const char  *text,
 
   return ok;
 }
+
+/**
+ * lab_json_strict_fix_generated:
+ * @json: (transfer full): what json_generator_to_data() wrote
+ *
+ * json-glib 1.6's generator escapes every control character in a string but
+ * U+001F, which it writes as it is, and RFC 8259 forbids that: a peer's
+ * JSON.parse() would refuse the text. The generator writes control
+ * characters nowhere else, so each one left is inside a string.
+ *
+ * Returns: (transfer full): @json, as RFC 8259 JSON
+ */
+char *
+lab_json_strict_fix_generated (char *json)
+{
+  GString *fixed;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (strchr (json, 0x1f) == NULL)
+    return json;
+
+  fixed = g_string_new (NULL);
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (*p == 0x1f)
+        g_string_append (fixed, "\\u001f");
+      else
+        g_string_append_c (fixed, *p);
+    }
+  g_free (json);
+
+  return g_string_free (fixed, FALSE);
+}

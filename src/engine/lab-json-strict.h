@@ -9,8 +9,9 @@ G_BEGIN_DECLS
  * crafted message cannot exhaust the stack. */
 #define LAB_JSON_STRICT_MAX_DEPTH 32
 
-gboolean lab_json_strict_check (const char  *text,
-                                gsize        length,
-                                char       **problem);
+gboolean lab_json_strict_check          (const char  *text,
+                                        gsize        length,
+                                        char       **problem);
+char    *lab_json_strict_fix_generated (char        *json);
 
 G_END_DECLS

@@ -237,6 +237,7 @@ lab_protocol_parse_server_event (const char      *text,
                                  GError         **error)
 {
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *shown = NULL;
   JsonObject *object;
   const char *type;
 
@@ -276,13 +277,17 @@ lab_protocol_parse_server_event (const char      *text,
       if (!(message = get_string_member (object, "message", error)))
         return FALSE;
 
+      /* json-glib 1.6 turns a lone surrogate escape ("\ud800") into bytes
+       * that are not UTF-8: the message is shown and logged as text. */
       event->type = LAB_SERVER_EVENT_ERROR;
-      event->message = g_strdup (message);
+      event->message = g_utf8_make_valid (message, -1);
       return TRUE;
     }
 
+  /* Quoted in the message: text, whatever json-glib made of the escapes (see above). */
+  shown = g_utf8_make_valid (type, -1);
   g_set_error (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_UNKNOWN_EVENT,
-               "Unknown event type \"%s\"", type);
+               "Unknown event type \"%s\"", shown);
   return FALSE;
 }
 
@@ -301,7 +306,7 @@ object_to_string (JsonBuilder *builder)
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
   json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return lab_json_strict_fix_generated (json_generator_to_data (generator, NULL));
 }
 
 char *
