@@ -35,33 +35,6 @@ collect_actions (GMenuModel *model,
     }
 }
 
-/* The menu button whose menu holds the fault actions */
-static GtkMenuButton *
-find_faults_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget) &&
-      gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL)
-    {
-      g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
-
-      collect_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)), actions);
-      if (g_ptr_array_find_with_equal_func (actions, "win.fault-fragments", g_str_equal, NULL))
-        return GTK_MENU_BUTTON (widget);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkMenuButton *found = find_faults_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 text_frame_not_fin (gpointer data)
 {
@@ -101,7 +74,8 @@ faults_menu (LabApplication *app)
   wait_ready (scene.window);
 
   /* In the client half, named Faults, with every item */
-  button = find_faults_button (GTK_WIDGET (lab_window_get_client_pane (scene.window)));
+  button = GTK_MENU_BUTTON (find_widget_of_type (GTK_WIDGET (lab_window_get_client_pane (scene.window)),
+                                                 GTK_TYPE_MENU_BUTTON));
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_menu_button_get_label (button), ==, "_Faults");
   g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (button)));

@@ -97,8 +97,12 @@ lab_client_send_protocol_error (LabClient        *self,
 
   g_return_val_if_fail (LAB_IS_CLIENT (self), FALSE);
 
+  if (!connected (self))
+    return FALSE;
+
+  /* A plus the server never counts: the frame carrying it is refused. */
   text = lab_protocol_format_action (LAB_ACTION_PLUS);
-  return connected (self) && lab_client_channel_send_protocol_error (self->counter, kind, text);
+  return lab_client_channel_send_protocol_error (self->counter, kind, text);
 }
 
 /**
