@@ -37,7 +37,7 @@ fixture_setup (Fixture       *fixture,
   lab_server_set_ping_interval (fixture->server, ping_interval);
   fixture->faulty = lab_test_client_new_connected (fixture->server, FALSE);
   lab_test_wait_peers (fixture->server, 1);
-  fixture->faulty_peer = lab_test_peer_at (fixture->server, 0);
+  fixture->faulty_peer = g_object_ref (lab_test_peer_at (fixture->server, 0));
   lab_peer_set_capture (fixture->faulty_peer, TRUE);
   fixture->other = lab_test_client_new_connected (fixture->server, FALSE);
   lab_test_wait_peers (fixture->server, 2);
@@ -50,6 +50,7 @@ fixture_teardown (Fixture       *fixture,
 {
   lab_test_client_free (fixture->faulty);
   lab_test_client_free (fixture->other);
+  g_clear_object (&fixture->faulty_peer);
   lab_test_server_shutdown (fixture->server);
   g_clear_object (&fixture->server);
 }
@@ -89,6 +90,7 @@ assert_closed_with (Fixture    *fixture,
 {
   Logged logged = { G_LIST_MODEL (lab_server_get_event_log (fixture->server)), code, NULL };
   gint64 value = lab_client_get_value (fixture->other);
+  g_autofree char *said = NULL;
 
   lab_test_wait_client_state (fixture->faulty, LAB_CLIENT_STATE_WAITING_TO_RECONNECT);
   g_assert_cmpuint (lab_client_get_close_code_received (fixture->faulty), ==, code);
@@ -96,6 +98,12 @@ assert_closed_with (Fixture    *fixture,
   g_assert_true (lab_test_wait_until (logged_close, &logged, 5000));
   g_assert_cmpstr (lab_event_get_detail (logged.found), ==, detail);
   g_clear_object (&logged.found);
+
+  /* The server's close record, which its Inspector shows, says it too */
+  said = lab_peer_describe_close (fixture->faulty_peer);
+  g_test_message ("%s", said);
+  g_assert_nonnull (strstr (said, "the server closed with"));
+  g_assert_nonnull (strstr (said, detail));
 
   lab_test_wait_client_users (fixture->other, 1);
   g_assert_cmpint (lab_client_get_value (fixture->other), ==, value);
