@@ -74,10 +74,11 @@ void
 _lab_window_attach_faults (LabWindow *self)
 {
   g_autoptr(GSimpleAction) skip_pongs = NULL;
+  gboolean skipping = lab_client_get_skip_pongs (self->client);
 
   /* A toggle in the menu needs a stateful action: the window's action map has them. */
   skip_pongs = g_simple_action_new_stateful ("fault-skip-pongs", NULL,
-                                             g_variant_new_boolean (lab_client_get_skip_pongs (self->client)));
+                                             g_variant_new_boolean (skipping));
   g_signal_connect_object (skip_pongs, "change-state",
                            G_CALLBACK (skip_pongs_change_state_cb), self, G_CONNECT_SWAPPED);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (skip_pongs));

@@ -71,7 +71,8 @@ logged_close (gpointer data)
     {
       g_autoptr(LabEvent) event = g_list_model_get_item (logged->log, i);
 
-      if (lab_event_get_kind (event) == LAB_EVENT_CLOSE && lab_event_get_code (event) == logged->code)
+      if (lab_event_get_kind (event) == LAB_EVENT_CLOSE &&
+          lab_event_get_code (event) == logged->code)
         {
           g_set_object (&logged->found, event);
           return TRUE;
@@ -166,7 +167,8 @@ test_fragments (Fixture       *fixture,
         }
       else
         continue;
-      g_string_append_len (reassembled, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+      g_string_append_len (reassembled, g_bytes_get_data (payload, NULL),
+                           g_bytes_get_size (payload));
     }
 
   g_assert_cmpuint (n_text, ==, 1);

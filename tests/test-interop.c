@@ -379,7 +379,8 @@ main (int   argc,
   g_test_add_func ("/interop/python/two-counter-clients-in-sync", test_two_counter_clients_in_sync);
   g_test_add_func ("/interop/tutorial/hello-client-on-classic-ports", test_tutorial_hello_client);
   g_test_add_func ("/interop/tutorial/lab-client-on-tutorial-servers", test_lab_client_tutorial_servers);
-  g_test_add_func ("/interop/tutorial/skip-pongs-keepalive-1011", test_skip_pongs_tutorial_keepalive);
+  g_test_add_func ("/interop/tutorial/skip-pongs-keepalive-1011",
+                   test_skip_pongs_tutorial_keepalive);
 
   return g_test_run ();
 }

@@ -63,19 +63,23 @@ static void
 faults_menu (LabApplication *app)
 {
   Scene scene = { 0 };
+  GtkWidget *window;
+  GtkWidget *pane;
   GtkMenuButton *button;
   g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
   GVariant *state;
+  LabCounter *counter;
   int at;
 
   scene.window = first_window (app);
   scene.inspector = lab_window_get_inspector (scene.window);
   scene.frames_view = lab_inspector_get_frames_view (scene.inspector);
+  window = GTK_WIDGET (scene.window);
   wait_ready (scene.window);
 
   /* In the client half, named Faults, with every item */
-  button = GTK_MENU_BUTTON (find_widget_of_type (GTK_WIDGET (lab_window_get_client_pane (scene.window)),
-                                                 GTK_TYPE_MENU_BUTTON));
+  pane = GTK_WIDGET (lab_window_get_client_pane (scene.window));
+  button = GTK_MENU_BUTTON (find_widget_of_type (pane, GTK_TYPE_MENU_BUTTON));
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_menu_button_get_label (button), ==, "_Faults");
   g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (button)));
@@ -85,15 +89,15 @@ faults_menu (LabApplication *app)
     g_assert_cmpstr (g_ptr_array_index (actions, i), ==, fault_actions[i]);
 
   /* Skip Pongs is a toggle, off until chosen */
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (scene.window), "fault-skip-pongs"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "fault-skip-pongs"));
   state = g_action_group_get_action_state (G_ACTION_GROUP (scene.window), "fault-skip-pongs");
   g_assert_false (g_variant_get_boolean (state));
   g_variant_unref (state);
 
   /* Send in Fragments, watched in the Inspector: a text frame with FIN = 0,
    * continuations, and the counter moves once. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.inspect-client", NULL));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.fault-fragments", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.inspect-client", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.fault-fragments", NULL));
   assert_shows_value (scene.window, "1");
   inspector_wait_frame_shown (&scene, LAB_FRAME_CLIENT_TO_SERVER, 0x0);
   g_assert_true (lab_test_wait_until (text_frame_not_fin, &scene, LAB_TEST_TIMEOUT_MS));
@@ -103,7 +107,8 @@ faults_menu (LabApplication *app)
 
     g_assert_true (lab_frame_get_masked (continuation));
   }
-  g_assert_cmpint (lab_counter_get_value (lab_server_get_counter (lab_ui_test_get_server (app))), ==, 1);
+  counter = lab_server_get_counter (lab_ui_test_get_server (app));
+  g_assert_cmpint (lab_counter_get_value (counter), ==, 1);
 
   /* The toggle reaches this window's client */
   g_action_group_change_action_state (G_ACTION_GROUP (scene.window), "fault-skip-pongs",
@@ -114,7 +119,7 @@ faults_menu (LabApplication *app)
   g_assert_false (lab_client_get_skip_pongs (lab_window_get_client (scene.window)));
 
   /* Disconnected, no fault can be chosen */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.disconnect", NULL));
+  g_assert_true (gtk_widget_activate_action (window, "win.disconnect", NULL));
   g_assert_true (lab_test_wait_until (skip_pongs_disabled, scene.window, LAB_TEST_TIMEOUT_MS));
 }
 
