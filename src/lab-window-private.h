@@ -35,5 +35,7 @@ void _lab_window_class_install_lessons_actions (GtkWidgetClass *widget_class);
 void _lab_window_attach_lessons                (LabWindow      *self);
 void _lab_window_class_install_reconnects_actions (GtkWidgetClass *widget_class);
 void _lab_window_attach_reconnects             (LabWindow      *self);
+void _lab_window_class_install_faults_actions  (GtkWidgetClass *widget_class);
+void _lab_window_attach_faults                 (LabWindow      *self);
 
 G_END_DECLS

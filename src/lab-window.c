@@ -413,6 +413,7 @@ attach (LabWindow *self)
 
   _lab_window_attach_lessons (self);
   _lab_window_attach_reconnects (self);
+  _lab_window_attach_faults (self);
   ca_file_problem_cb (self);
 
   if (*saved_url != '\0')
@@ -488,6 +489,7 @@ lab_window_class_init (LabWindowClass *klass)
   _lab_window_class_install_inspect_actions (widget_class);
   _lab_window_class_install_lessons_actions (widget_class);
   _lab_window_class_install_reconnects_actions (widget_class);
+  _lab_window_class_install_faults_actions (widget_class);
 }
 
 static void

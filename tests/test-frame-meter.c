@@ -242,6 +242,26 @@ test_captures_whole_frames (void)
     }
 }
 
+/* The rules a peer's frames broke, for a server to name: RSV1 with no
+ * extension, and a frame without a mask. */
+static void
+test_notes_broken_rules (void)
+{
+  static const guint8 masked_text[] = { 0x81, 0x80, 1, 2, 3, 4 };
+  static const guint8 rsv1[] = { 0xc1, 0x80, 1, 2, 3, 4 };
+  static const guint8 unmasked[] = { 0x81, 0x00 };
+  LabFrameMeter meter;
+
+  lab_frame_meter_init (&meter, 0);
+  lab_frame_meter_scan (&meter, masked_text, sizeof masked_text);
+  g_assert_cmpuint (meter.broke, ==, 0);
+  lab_frame_meter_scan (&meter, rsv1, sizeof rsv1);
+  g_assert_cmpuint (meter.broke, ==, LAB_FRAME_METER_BROKE_RSV);
+  lab_frame_meter_scan (&meter, unmasked, sizeof unmasked);
+  g_assert_cmpuint (meter.broke, ==, LAB_FRAME_METER_BROKE_RSV | LAB_FRAME_METER_BROKE_UNMASKED);
+  lab_frame_meter_clear (&meter);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +273,7 @@ main (int   argc,
   g_test_add_func ("/frame-meter/drops-fragments-over-limit", test_drops_fragments_over_limit);
   g_test_add_func ("/frame-meter/drops-single-frame-over-limit", test_drops_single_frame_over_limit);
   g_test_add_func ("/frame-meter/captures-whole-frames", test_captures_whole_frames);
+  g_test_add_func ("/frame-meter/notes-broken-rules", test_notes_broken_rules);
 
   return g_test_run ();
 }

@@ -327,6 +327,48 @@ test_lab_client_tutorial_servers (void)
   /* The tutorial's servers run until killed: lab_test_process_free() does it. */
 }
 
+/* Skip Pongs against the tutorial's counter server with its keepalive on:
+ * websockets closes with 1011 once a ping goes unanswered. */
+static void
+test_skip_pongs_tutorial_keepalive (void)
+{
+  g_autofree char *script = lab_test_interop_script ("counter_server_keepalive.py");
+  g_autofree char *port_text = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(LabTestProcess) server = NULL;
+  g_autoptr(LabClient) client = NULL;
+  guint port;
+
+  if (!lab_test_require_python_websockets ())
+    return;
+
+  port = lab_test_free_port ();
+  port_text = g_strdup_printf ("%u", port);
+  {
+    const char *argv[] = { lab_test_python (), script, port_text, NULL };
+
+    server = lab_test_process_spawn (argv, NULL);
+  }
+  wait_accepting (port);
+
+  url = g_strdup_printf ("ws://127.0.0.1:%u/", port);
+  client = lab_client_new (url, NULL);
+  lab_client_set_keepalive_interval (client, 0);
+  lab_client_connect (client);
+  lab_test_wait_client_value (client, 0);
+
+  /* Pongs answered: the connection outlives a few pings. */
+  lab_test_run_for (2500);
+  g_assert_cmpint (lab_client_get_state (client), ==, LAB_CLIENT_STATE_CONNECTED);
+
+  lab_client_set_skip_pongs (client, TRUE);
+  lab_test_wait_client_state (client, LAB_CLIENT_STATE_WAITING_TO_RECONNECT);
+  g_assert_cmpuint (lab_client_get_close_code_received (client), ==, 1011);
+  g_assert_cmpstr (lab_client_get_close_reason_received (client), ==, "keepalive ping timeout");
+
+  lab_client_disconnect (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,6 +379,8 @@ main (int   argc,
   g_test_add_func ("/interop/python/two-counter-clients-in-sync", test_two_counter_clients_in_sync);
   g_test_add_func ("/interop/tutorial/hello-client-on-classic-ports", test_tutorial_hello_client);
   g_test_add_func ("/interop/tutorial/lab-client-on-tutorial-servers", test_lab_client_tutorial_servers);
+  g_test_add_func ("/interop/tutorial/skip-pongs-keepalive-1011",
+                   test_skip_pongs_tutorial_keepalive);
 
   return g_test_run ();
 }

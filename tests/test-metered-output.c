@@ -232,6 +232,72 @@ test_ping_when_idle_and_full (void)
   g_assert_cmpmem (socket->written->data, 2, "\x89\x04", 2);
 }
 
+/* Skip Pongs: libsoup's pong is swallowed whole, as if written, whatever
+ * pieces it comes in; its other frames pass, and pongs pass again once off. */
+static void
+test_skip_pongs (void)
+{
+  static const guint8 pong[] = { 0x8a, 0x04, 'p', 'o', 'n', 'g' };
+  g_autoptr(TestChunkyStream) socket = g_object_new (TEST_TYPE_CHUNKY_STREAM, NULL);
+  g_autoptr(GOutputStream) metered = NULL;
+  g_autoptr(GByteArray) text = text_frame (130);
+  g_autofree char *opcodes = NULL;
+  GPollableOutputStream *out;
+  gsize done = 0;
+
+  socket->chunk = 5;
+  metered = lab_metered_output_stream_new (G_OUTPUT_STREAM (socket));
+  out = G_POLLABLE_OUTPUT_STREAM (metered);
+  lab_metered_output_stream_set_skip_pongs (LAB_METERED_OUTPUT_STREAM (metered), TRUE);
+
+  g_assert_cmpint (write_some (out, pong, 4), ==, 4);
+  g_assert_cmpint (write_some (out, pong + 4, 2), ==, 2);
+  g_assert_cmpuint (socket->written->len, ==, 0);
+  while (done < text->len)
+    done += write_some (out, text->data + done, text->len - done);
+
+  lab_metered_output_stream_set_skip_pongs (LAB_METERED_OUTPUT_STREAM (metered), FALSE);
+  for (done = 0; done < sizeof pong; )
+    done += write_some (out, pong + done, sizeof pong - done);
+
+  opcodes = opcodes_of (socket->written);
+  g_assert_cmpstr (opcodes, ==, "1,10");
+}
+
+/* Raw frames of our own (a fragmented message) wait for the end of the frame
+ * libsoup is writing, and go out back to back. */
+static void
+test_raw_frames_at_boundary (void)
+{
+  g_autoptr(TestChunkyStream) socket = g_object_new (TEST_TYPE_CHUNKY_STREAM, NULL);
+  g_autoptr(GOutputStream) metered = NULL;
+  g_autoptr(GByteArray) first = text_frame (200);
+  g_autofree char *opcodes = NULL;
+  GPollableOutputStream *out;
+  gsize done = 0;
+
+  socket->chunk = 7;
+  metered = lab_metered_output_stream_new (G_OUTPUT_STREAM (socket));
+  out = G_POLLABLE_OUTPUT_STREAM (metered);
+
+  done += write_some (out, first->data, first->len);
+  lab_metered_output_stream_send_frame (LAB_METERED_OUTPUT_STREAM (metered), 0x01, FALSE,
+                                        (const guint8 *) "xxx", 3);
+  lab_metered_output_stream_send_frame (LAB_METERED_OUTPUT_STREAM (metered), 0x80, FALSE,
+                                        (const guint8 *) "xx", 2);
+  while (done < first->len)
+    done += write_some (out, first->data + done, first->len - done);
+  done = 0;
+  while (done < first->len)
+    done += write_some (out, first->data + done, first->len - done);
+
+  opcodes = opcodes_of (socket->written);
+  g_assert_cmpstr (opcodes, ==, "1,1,0,1");
+  /* FIN = 0 on the first fragment, FIN = 1 on the last */
+  g_assert_cmpuint (socket->written->data[204], ==, 0x01);
+  g_assert_cmpuint (socket->written->data[209], ==, 0x80);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +306,8 @@ main (int   argc,
 
   g_test_add_func ("/metered-output/ping-waits-for-frame-end", test_ping_waits_for_frame_end);
   g_test_add_func ("/metered-output/ping-when-idle-and-full", test_ping_when_idle_and_full);
+  g_test_add_func ("/metered-output/skip-pongs", test_skip_pongs);
+  g_test_add_func ("/metered-output/raw-frames-at-boundary", test_raw_frames_at_boundary);
 
   return g_test_run ();
 }

@@ -85,6 +85,7 @@ _lab_client_channel_inspect_opened (LabClientChannel *self,
   if (self->capturing)
     lab_frame_capture_set_sink (&self->capture, ensure_frames (self));
   lab_keepalive_init (&self->keepalive, output_of (stream));
+  lab_metered_output_stream_set_skip_pongs (output_of (stream), self->skip_pongs);
 }
 
 /* The connection is the channel's: the keepalive starts. */

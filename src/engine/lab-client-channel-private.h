@@ -43,6 +43,7 @@ struct _LabClientChannel
   LabKeepalive             keepalive;
   guint                    keepalive_source;
   guint                    capturing : 1;
+  guint                    skip_pongs : 1; /* a fault: libsoup's pongs never leave */
 
   /* Waiting to try again */
   guint                    failures;     /* since a connection last worked */

@@ -5,6 +5,7 @@
 
 #include "lab-handshake.h"
 #include "lab-trust-store.h"
+#include "lab-types.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,17 @@ gboolean          lab_client_channel_get_capture            (LabClientChannel *s
 GListModel       *lab_client_channel_get_frames             (LabClientChannel *self);
 int               lab_client_channel_get_pong_rtt           (LabClientChannel *self);
 gboolean          lab_client_channel_ping_now               (LabClientChannel *self);
+void              lab_client_channel_set_skip_pongs         (LabClientChannel *self,
+                                                             gboolean          skip_pongs);
+gboolean          lab_client_channel_get_skip_pongs         (LabClientChannel *self);
+gboolean          lab_client_channel_send_fragmented        (LabClientChannel *self,
+                                                             const char       *text,
+                                                             guint             n_fragments);
+gboolean          lab_client_channel_send_protocol_error    (LabClientChannel *self,
+                                                             LabProtocolFault  kind,
+                                                             const char       *text);
+gboolean          lab_client_channel_send_binary            (LabClientChannel *self,
+                                                             GBytes           *data);
 void              lab_client_channel_add_network_objects    (LabClientChannel *self,
                                                              GPtrArray        *objects);
 

@@ -7,11 +7,12 @@
 
 G_BEGIN_DECLS
 
-/* LabClient is written in five files: lab-client.c (the channels' lifecycle
+/* LabClient is written in six files: lab-client.c (the channels' lifecycle
  * and the status), lab-client-counter.c (what the counter server says and
  * what the client asks of it), lab-client-trust.c (following the trust
- * store), lab-client-close.c (keepalive and closing) and lab-client-inspect.c
- * (the counter connection's handshake, frames and pings, for the Inspector). They share what is below; tests only call the last function. */
+ * store), lab-client-close.c (keepalive and closing), lab-client-inspect.c
+ * (the counter connection's handshake, frames and pings, for the Inspector)
+ * and lab-client-faults.c (faults on demand). They share what is below; tests only call the last function. */
 
 struct _LabClient
 {

@@ -72,5 +72,17 @@ int             lab_client_get_pong_rtt          (LabClient     *self);
 gboolean        lab_client_ping_now              (LabClient     *self);
 gboolean        lab_client_drop_connection       (LabClient     *self);
 GListModel     *lab_client_get_attempts          (LabClient     *self);
+void            lab_client_set_skip_pongs        (LabClient     *self,
+                                                  gboolean       skip_pongs);
+gboolean        lab_client_get_skip_pongs        (LabClient     *self);
+gboolean        lab_client_send_fragmented       (LabClient     *self,
+                                                  const char    *text,
+                                                  guint          n_fragments);
+gboolean        lab_client_plus_fragmented       (LabClient     *self,
+                                                  guint          n_fragments);
+gboolean        lab_client_send_protocol_error   (LabClient     *self,
+                                                  LabProtocolFault kind);
+gboolean        lab_client_send_oversized        (LabClient     *self);
+gboolean        lab_client_send_binary           (LabClient     *self);
 
 G_END_DECLS

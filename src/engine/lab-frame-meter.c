@@ -80,6 +80,10 @@ frame_header_complete (LabFrameMeter *meter)
   meter->in_payload = payload > 0;
   meter->dropping = FALSE;
   meter->capture_have = 0;
+  if (meter->header[0] & 0x70)
+    meter->broke |= LAB_FRAME_METER_BROKE_RSV;
+  if (!(meter->header[1] & 0x80))
+    meter->broke |= LAB_FRAME_METER_BROKE_UNMASKED;
 
   if (!is_data_frame (meter))
     return;

@@ -24,6 +24,10 @@ typedef void (*LabFrameMeterCaptureFunc) (const guint8 *header,
                                           gsize         payload_kept,
                                           gpointer      user_data);
 
+/* RSV bits set (no extension is ever agreed here); a frame without a mask */
+#define LAB_FRAME_METER_BROKE_RSV      (1 << 0)
+#define LAB_FRAME_METER_BROKE_UNMASKED (1 << 1)
+
 typedef struct
 {
   guint8    header[LAB_FRAME_METER_MAX_HEADER];
@@ -34,6 +38,9 @@ typedef struct
   guint     in_payload : 1;
   guint     dropping : 1;
   guint     over_limit : 1;
+
+  /* Rules of RFC 6455 the frames so far broke: LAB_FRAME_METER_BROKE_* */
+  guint8    broke;
 
   guint64   data_bytes;
   guint64   message_payload;

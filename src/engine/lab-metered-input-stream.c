@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-frame-meter.h"
 #include "lab-metered-input-stream.h"
 
@@ -222,6 +224,27 @@ lab_metered_input_stream_is_over_limit (LabMeteredInputStream *self)
   g_return_val_if_fail (LAB_IS_METERED_INPUT_STREAM (self), FALSE);
 
   return self->meter.over_limit;
+}
+
+/**
+ * lab_metered_input_stream_describe_broken_rule:
+ *
+ * For a server's stream, whose peer must mask every frame and has no
+ * extension: the rule of RFC 6455 its frames broke first.
+ *
+ * Returns: (nullable): the rule, or %NULL when none was broken
+ */
+const char *
+lab_metered_input_stream_describe_broken_rule (LabMeteredInputStream *self)
+{
+  g_return_val_if_fail (LAB_IS_METERED_INPUT_STREAM (self), NULL);
+
+  if (self->meter.broke & LAB_FRAME_METER_BROKE_RSV)
+    return _("RSV1 was set, but no extension was agreed (RFC 6455, 5.2)");
+  if (self->meter.broke & LAB_FRAME_METER_BROKE_UNMASKED)
+    return _("A client's frame was not masked (RFC 6455, 5.1)");
+
+  return NULL;
 }
 
 /**

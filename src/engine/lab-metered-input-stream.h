@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (LabMeteredInputStream, lab_metered_input_stream,
 GInputStream *lab_metered_input_stream_new          (GInputStream          *base_stream,
                                                      guint64                message_limit);
 gboolean      lab_metered_input_stream_is_over_limit (LabMeteredInputStream *self);
+const char   *lab_metered_input_stream_describe_broken_rule (LabMeteredInputStream *self);
 void           lab_metered_input_stream_set_capture (LabMeteredInputStream   *self,
                                                     LabFrameMeterCaptureFunc  func,
                                                     gpointer                  user_data);

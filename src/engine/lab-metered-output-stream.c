@@ -24,9 +24,14 @@ struct _LabMeteredOutputStream
   GByteArray         *inject;
   GSource            *inject_source;
   guint               injecting : 1;
+  /* Pong bytes of libsoup's still to swallow (Skip Pongs) */
+  gsize               drop_left;
   /* A client's stream: RFC 6455 has a client mask every frame it sends */
   guint               masked : 1;
+  guint               skip_pongs : 1;
 };
+
+#define OPCODE_PONG 0xa
 
 enum {
   WROTE,
@@ -68,9 +73,6 @@ at_frame_boundary (LabMeteredOutputStream *self)
   return !self->meter.in_payload && self->meter.header_have == 0;
 }
 
-/* Writes what can be of our own frames. Once the first byte of one is out,
- * the meter is inside it, so nothing of libsoup's passes until it is whole.
- * Returns: whether none is left */
 /* Writes what can be of our own frames. Once the first byte of one is out,
  * nothing of libsoup's may pass until ours are whole.
  * Returns: whether none is left */
@@ -167,6 +169,32 @@ after_write (LabMeteredOutputStream *self)
     watch_injected (self);
 }
 
+/* Skip Pongs: libsoup hands over the rest of one frame per write, so a pong
+ * of its own starts a write at a frame boundary. Its bytes are swallowed as if
+ * written, whole, and the meter never sees them.
+ * Returns: how many bytes of @buffer were swallowed */
+static gsize
+drop_pong (LabMeteredOutputStream *self,
+           const guint8           *buffer,
+           gsize                   count)
+{
+  gsize n;
+
+  if (self->drop_left == 0)
+    {
+      if (!self->skip_pongs || !at_frame_boundary (self) || count < 2 ||
+          (buffer[0] & 0x0f) != OPCODE_PONG)
+        return 0;
+
+      /* A control frame's payload fits the 7-bit length. */
+      self->drop_left = 2 + ((buffer[1] & 0x80) ? 4 : 0) + (buffer[1] & 0x7f);
+    }
+
+  n = MIN (count, self->drop_left);
+  self->drop_left -= n;
+  return n;
+}
+
 static gssize
 lab_metered_output_stream_write (GOutputStream  *stream,
                                  const void     *buffer,
@@ -176,9 +204,13 @@ lab_metered_output_stream_write (GOutputStream  *stream,
 {
   LabMeteredOutputStream *self = LAB_METERED_OUTPUT_STREAM (stream);
   gssize written;
+  gsize dropped;
 
   if (!before_write (self, error))
     return -1;
+
+  if ((dropped = drop_pong (self, buffer, count)) > 0)
+    return dropped;
 
   written = count_written (self, buffer,
                            g_output_stream_write (get_base (self), buffer, count, cancellable,
@@ -230,9 +262,13 @@ lab_metered_output_stream_write_nonblocking (GPollableOutputStream  *stream,
   LabMeteredOutputStream *self = LAB_METERED_OUTPUT_STREAM (stream);
   GPollableOutputStream *base = G_POLLABLE_OUTPUT_STREAM (get_base (self));
   gssize written;
+  gsize dropped;
 
   if (!before_write (self, error))
     return -1;
+
+  if ((dropped = drop_pong (self, buffer, count)) > 0)
+    return dropped;
 
   written = count_written (self, buffer,
                            g_pollable_output_stream_write_nonblocking (base, buffer, count,
@@ -343,33 +379,62 @@ lab_metered_output_stream_set_masked (LabMeteredOutputStream *self,
 }
 
 /**
- * lab_metered_output_stream_send_control:
- * @opcode: a control opcode (ping, pong)
- * @payload: (array length=length): at most 125 bytes
+ * lab_metered_output_stream_set_skip_pongs:
+ * @skip_pongs: whether libsoup's pongs are dropped
  *
- * Sends a control frame (masked on a client's stream) between libsoup's
- * frames: now if the stream is between frames, else as soon as it is.
+ * While on, the pongs libsoup writes in answer to the peer's pings never reach
+ * the socket: whole frames are dropped, at frame boundaries.
  */
 void
-lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
-                                        guint8                  opcode,
-                                        const guint8           *payload,
-                                        gsize                   length)
+lab_metered_output_stream_set_skip_pongs (LabMeteredOutputStream *self,
+                                          gboolean                skip_pongs)
 {
-  guint8 header[2];
+  g_return_if_fail (LAB_IS_METERED_OUTPUT_STREAM (self));
+
+  self->skip_pongs = !!skip_pongs;
+}
+
+/**
+ * lab_metered_output_stream_send_frame:
+ * @first_byte: FIN, RSV and opcode bits, as they go on the wire
+ * @masked: whether the frame is masked
+ * @payload: (array length=length): the payload, unmasked
+ *
+ * Sends one raw frame of our own between libsoup's frames: now if the stream
+ * is between frames, else as soon as it is. Frames sent one after the other
+ * go out back to back, with nothing of libsoup's between them.
+ */
+void
+lab_metered_output_stream_send_frame (LabMeteredOutputStream *self,
+                                      guint8                  first_byte,
+                                      gboolean                masked,
+                                      const guint8           *payload,
+                                      gsize                   length)
+{
+  guint8 header[4];
+  guint header_size = 2;
 
   g_return_if_fail (LAB_IS_METERED_OUTPUT_STREAM (self));
-  g_return_if_fail (opcode >= 0x8 && opcode <= 0xf);
-  g_return_if_fail (length <= 125);  /* RFC 6455: control frames are short */
+  g_return_if_fail (length <= G_MAXUINT16);
 
   if (self->inject == NULL)
     self->inject = g_byte_array_new ();
 
-  header[0] = 0x80 | opcode;
-  header[1] = length | (self->masked ? 0x80 : 0);
-  g_byte_array_append (self->inject, header, 2);
+  header[0] = first_byte;
+  if (length < 126)
+    header[1] = length;
+  else
+    {
+      header[1] = 126;
+      header[2] = length >> 8;
+      header[3] = length & 0xff;
+      header_size = 4;
+    }
+  if (masked)
+    header[1] |= 0x80;
+  g_byte_array_append (self->inject, header, header_size);
 
-  if (self->masked)
+  if (masked)
     {
       guint32 random = g_random_int ();
       guint8 key[4];
@@ -386,4 +451,25 @@ lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
     g_byte_array_append (self->inject, payload, length);
 
   after_write (self);
+}
+
+/**
+ * lab_metered_output_stream_send_control:
+ * @opcode: a control opcode (ping, pong)
+ * @payload: (array length=length): at most 125 bytes
+ *
+ * Sends a control frame (masked on a client's stream) between libsoup's
+ * frames: now if the stream is between frames, else as soon as it is.
+ */
+void
+lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
+                                        guint8                  opcode,
+                                        const guint8           *payload,
+                                        gsize                   length)
+{
+  g_return_if_fail (LAB_IS_METERED_OUTPUT_STREAM (self));
+  g_return_if_fail (opcode >= 0x8 && opcode <= 0xf);
+  g_return_if_fail (length <= 125);  /* RFC 6455: control frames are short */
+
+  lab_metered_output_stream_send_frame (self, 0x80 | opcode, self->masked, payload, length);
 }

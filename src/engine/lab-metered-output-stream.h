@@ -19,6 +19,13 @@ void           lab_metered_output_stream_set_capture (LabMeteredOutputStream   *
                                                     gpointer                  user_data);
 void           lab_metered_output_stream_set_masked   (LabMeteredOutputStream *self,
                                                       gboolean                masked);
+void           lab_metered_output_stream_set_skip_pongs (LabMeteredOutputStream *self,
+                                                        gboolean                skip_pongs);
+void           lab_metered_output_stream_send_frame   (LabMeteredOutputStream *self,
+                                                      guint8                  first_byte,
+                                                      gboolean                masked,
+                                                      const guint8           *payload,
+                                                      gsize                   length);
 void           lab_metered_output_stream_send_control (LabMeteredOutputStream *self,
                                                       guint8                  opcode,
                                                       const guint8           *payload,

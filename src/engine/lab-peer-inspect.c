@@ -138,7 +138,26 @@ connection_error_cb (LabPeer                 *self,
                      GError                  *error,
                      SoupWebsocketConnection *connection)
 {
-  lab_close_record_error (&self->close, error);
+  g_autoptr(GError) broken = NULL;
+  const char *rule = NULL;
+
+  /* libsoup closes with 1002, no reason, and says only that the frame was
+   * invalid: the meter knows which rule it broke, for the close record (this
+   * side began the close) and the server's log. */
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR))
+    rule = lab_metered_input_stream_describe_broken_rule (self->input);
+
+  if (rule == NULL)
+    {
+      lab_close_record_error (&self->close, error);
+      return;
+    }
+
+  broken = g_error_new (SOUP_WEBSOCKET_ERROR, error->code, _("Protocol error: %s"), rule);
+  lab_close_record_error (&self->close, broken);
+  lab_close_record_send (&self->close, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, rule);
+  if (self->observer != NULL)
+    self->observer->closing (self->observer_data, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, rule, self);
 }
 
 /* Called once the connection exists. */

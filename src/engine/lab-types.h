@@ -45,6 +45,13 @@ typedef enum
   LAB_LISTENER_CLASSIC_HELLO,
 } LabListenerRole;
 
+/* The rule of RFC 6455 a Protocol Error fault breaks. */
+typedef enum
+{
+  LAB_PROTOCOL_FAULT_RSV1,      /* RSV1 set with no extension agreed */
+  LAB_PROTOCOL_FAULT_UNMASKED,  /* a client's frame without a mask */
+} LabProtocolFault;
+
 /* The tutorial's own time and hello servers listen there. */
 #define LAB_CLASSIC_TIME_PORT 5678
 #define LAB_CLASSIC_HELLO_PORT 8765
