@@ -231,7 +231,11 @@ test_written_like_chrome (void)
                                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n",
                                            "HTTP/1.1 101 Switching Protocols\n"
                                            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n");
-  g_assert_cmpstr (lab_har_url_from_handshake (handshake), ==, "ws://127.0.0.1:6789/counter");
+  {
+    g_autofree char *url = lab_har_url_from_handshake (handshake);
+
+    g_assert_cmpstr (url, ==, "ws://127.0.0.1:6789/counter");
+  }
 
   har = lab_har_write ("ws://127.0.0.1:6789/counter", handshake, G_LIST_MODEL (frames));
   entry = parse_entry (har, parser);
