@@ -68,8 +68,11 @@ parse_object (const char  *text,
 
   if (!json_parser_load_from_data (parser, text, length, &local_error))
     {
+      /* json-glib may quote a lone surrogate's bytes: the reply must be text. */
+      g_autofree char *why = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, LAB_PROTOCOL_ERROR, LAB_PROTOCOL_ERROR_NOT_JSON,
-                   "Message is not valid JSON: %s", local_error->message);
+                   "Message is not valid JSON: %s", why);
       return NULL;
     }
 
