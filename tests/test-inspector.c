@@ -327,6 +327,15 @@ test_json_lines_export (Fixture       *fixture,
   guint n;
 
   raw = lab_test_raw_connect (lab_server_get_bound_port (fixture->server), "/", 0);
+  /* The greeting first (users, state): the capture holds the action and its answer. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) greeting = NULL;
+      guint8 opcode;
+
+      g_assert_true (lab_test_raw_read_frame (raw, &opcode, &greeting));
+      g_assert_cmpuint (opcode, ==, OP_TEXT);
+    }
   lab_peer_set_capture (lab_test_peer_at (fixture->server, 0), TRUE);
   frames = lab_peer_get_frames (lab_test_peer_at (fixture->server, 0));
   lab_test_raw_send_frame (raw, OP_TEXT, TRUE, "{\"action\":\"plus\"}", 17);

@@ -201,6 +201,54 @@ test_counter_change_reaches_everyone (Fixture       *fixture,
   lab_test_close_and_wait (second);
 }
 
+/* A client may send its first frame in the same packet as its upgrade request:
+ * libsoup reads it along with the request, into a buffer the socket knows
+ * nothing of. The action is still taken, and everyone hears it. */
+static void
+test_counter_action_with_the_request (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  static const char action[] = "{\"action\":\"plus\"}";
+  static const guint8 mask[4] = { 0x01, 0x02, 0x03, 0x04 };
+  guint port = lab_server_get_bound_port (fixture->server);
+  g_autoptr(GSocket) raw = NULL;
+  g_autofree char *response = NULL;
+  GString *request = g_string_new (NULL);
+  g_autoptr(GBytes) expected = g_bytes_new_static ("{\"type\":\"state\",\"value\":1}", 26);
+  gboolean heard = FALSE;
+
+  g_string_append_printf (request,
+                          "GET / HTTP/1.1\r\n"
+                          "Host: 127.0.0.1:%u\r\n"
+                          "Upgrade: websocket\r\n"
+                          "Connection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\n"
+                          "\r\n", port);
+  /* A masked text frame; this mask leaves no zero byte in the request's text. */
+  g_string_append_c (request, (char) 0x81);
+  g_string_append_c (request, (char) (0x80 | (sizeof action - 1)));
+  g_string_append_len (request, (const char *) mask, sizeof mask);
+  for (gsize i = 0; i < sizeof action - 1; i++)
+    g_string_append_c (request, action[i] ^ mask[i % 4]);
+
+  response = lab_test_raw_request (port, request->str, &raw);
+  g_string_free (request, TRUE);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 101"));
+
+  /* The greeting (users, state 0), then the action's state 1; a bounded wait. */
+  for (guint i = 0; i < 4 && !heard; i++)
+    {
+      g_autoptr(GBytes) payload = NULL;
+      guint8 opcode;
+
+      g_assert_true (lab_test_raw_read_frame (raw, &opcode, &payload));
+      heard = g_bytes_equal (payload, expected);
+    }
+  g_assert_true (heard);
+  g_assert_cmpint (lab_counter_get_value (lab_server_get_counter (fixture->server)), ==, 1);
+}
+
 /* At the end of the range the value stays, and the client is told why. */
 static void
 test_counter_range_limit (Fixture       *fixture,
@@ -381,6 +429,7 @@ main (int   argc,
   ADD ("/server/counter/change-reaches-everyone", test_counter_change_reaches_everyone);
   ADD ("/server/counter/small-room-hears-every-count", test_counter_small_room_hears_every_count);
   ADD ("/server/counter/range-limit", test_counter_range_limit);
+  ADD ("/server/counter/action-with-the-request", test_counter_action_with_the_request);
   ADD ("/server/shutdown", test_shutdown);
   ADD ("/server/peers-model", test_peers_model);
   ADD ("/server/origin-is-recorded", test_origin_is_recorded);

@@ -7,6 +7,7 @@
 
 #include "lab-counter-room.h"
 #include "lab-peer-private.h"
+#include "lab-poll-hub.h"
 #include "lab-protocol.h"
 
 /* The counter's connections, as the tutorial's counter server keeps them: a
@@ -244,7 +245,7 @@ begin_pass (LabCounterRoom *self,
 
   /* The first slice at once: a quiet room's broadcast is not delayed. */
   if (pass_slice_cb (self) == G_SOURCE_CONTINUE)
-    self->pass_source = g_idle_add_full (G_PRIORITY_DEFAULT, pass_slice_cb, self, NULL);
+    self->pass_source = g_idle_add_full (LAB_PRIORITY_CONNECTIONS, pass_slice_cb, self, NULL);
 }
 
 static gboolean
@@ -276,7 +277,7 @@ static void
 schedule_flush (LabCounterRoom *self)
 {
   if (self->flush_source == 0)
-    self->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
+    self->flush_source = g_idle_add_full (LAB_PRIORITY_CONNECTIONS, flush_cb, self, NULL);
 }
 
 static gboolean

@@ -9,6 +9,7 @@
 
 #include "lab-frame-meter.h"
 #include "lab-metered-input-stream.h"
+#include "lab-poll-hub.h"
 
 /* The incoming side of a server connection: enforces a cap on a whole
  * WebSocket message, also one sent as many small fragments. */
@@ -18,7 +19,12 @@ struct _LabMeteredInputStream
   GFilterInputStream parent_instance;
 
   LabFrameMeter      meter;
+  int                poll_fd;
   guint              reported : 1;
+  /* The streams above the socket hold no bytes read ahead any more. */
+  guint              drained : 1;
+  /* A server's connection: its sources run in the connections' band. */
+  guint              server_side : 1;
 };
 
 enum {
@@ -82,8 +88,17 @@ read_filtered (LabMeteredInputStream  *self,
       if (blocking)
         n = g_input_stream_read (get_base (self), target, target_size, cancellable, error);
       else
-        n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (get_base (self)),
-                                                      target, target_size, cancellable, error);
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (get_base (self)),
+                                                        target, target_size, cancellable,
+                                                        &local_error);
+          if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            self->drained = TRUE;
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+        }
       if (n <= 0)
         return n;
 
@@ -139,11 +154,31 @@ static GSource *
 lab_metered_input_stream_create_source (GPollableInputStream *stream,
                                         GCancellable         *cancellable)
 {
+  LabMeteredInputStream *self = LAB_METERED_INPUT_STREAM (stream);
   g_autoptr(GSource) base_source = NULL;
+  GSource *source;
+
+  if (self->poll_fd >= 0 && cancellable == NULL)
+    {
+      GSource *watch = lab_poll_hub_create_source (G_OBJECT (stream), self->poll_fd);
+
+      if (watch != NULL)
+        {
+          /* Bytes read ahead with the request wait in a buffer, not the socket,
+           * until a read has come back empty once. */
+          if (!self->drained &&
+              g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (get_base (stream))))
+            g_source_set_ready_time (watch, 0);
+          return watch;
+        }
+    }
 
   base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (get_base (stream)),
                                                        NULL);
-  return g_pollable_source_new_full (stream, base_source, cancellable);
+  source = g_pollable_source_new_full (stream, base_source, cancellable);
+  if (self->server_side)
+    g_source_set_priority (source, LAB_PRIORITY_CONNECTIONS);
+  return source;
 }
 
 static gssize
@@ -199,6 +234,7 @@ lab_metered_input_stream_class_init (LabMeteredInputStreamClass *klass)
 static void
 lab_metered_input_stream_init (LabMeteredInputStream *self)
 {
+  self->poll_fd = -1;
 }
 
 GInputStream *
@@ -260,4 +296,25 @@ lab_metered_input_stream_set_capture (LabMeteredInputStream   *self,
   g_return_if_fail (LAB_IS_METERED_INPUT_STREAM (self));
 
   lab_frame_meter_set_capture (&self->meter, func, user_data);
+}
+
+/**
+ * lab_metered_input_stream_watch_socket:
+ * @fd: the socket under the stream, from lab_poll_hub_find_socket_fd(), or -1
+ *
+ * For a server's connection: sources made for the stream from now on run at
+ * %LAB_PRIORITY_CONNECTIONS and, with a socket, watch @fd through the main
+ * context's poll hub, so thousands of connections cost one descriptor per
+ * turn of the loop. Only for a stream whose reader reads until it would
+ * block, as libsoup's WebSocket does: the hub wakes it when the socket is
+ * readable, and bytes left in a buffer above the socket would wait.
+ */
+void
+lab_metered_input_stream_watch_socket (LabMeteredInputStream *self,
+                                       int                    fd)
+{
+  g_return_if_fail (LAB_IS_METERED_INPUT_STREAM (self));
+
+  self->poll_fd = fd;
+  self->server_side = TRUE;
 }

@@ -19,5 +19,7 @@ const char   *lab_metered_input_stream_describe_broken_rule (LabMeteredInputStre
 void           lab_metered_input_stream_set_capture (LabMeteredInputStream   *self,
                                                     LabFrameMeterCaptureFunc  func,
                                                     gpointer                  user_data);
+void          lab_metered_input_stream_watch_socket (LabMeteredInputStream   *self,
+                                                     int                      fd);
 
 G_END_DECLS

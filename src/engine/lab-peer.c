@@ -5,6 +5,7 @@
 
 #include "lab-metered-io-stream.h"
 #include "lab-peer-struct.h"
+#include "lab-poll-hub.h"
 
 /* One server-side WebSocket connection. libsoup's connection sits on top of a
  * metered stream, so this object knows how many bytes wait in libsoup's queue,
@@ -299,6 +300,7 @@ _lab_peer_new (guint              id,
   stolen = soup_server_message_steal_connection (message);
   metered = lab_metered_io_stream_new (stolen, LAB_PEER_MESSAGE_LIMIT);
   self->input = g_object_ref (LAB_METERED_INPUT_STREAM (g_io_stream_get_input_stream (metered)));
+  lab_metered_input_stream_watch_socket (self->input, lab_poll_hub_find_socket_fd (stolen));
   self->output = g_object_ref (LAB_METERED_OUTPUT_STREAM (g_io_stream_get_output_stream (metered)));
   lab_frame_capture_init (&self->capture, id, LAB_FRAME_CLIENT_TO_SERVER, self->input,
                           self->output);

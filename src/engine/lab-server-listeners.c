@@ -11,6 +11,7 @@
 #include "lab-endpoint.h"
 #include "lab-network.h"
 #include "lab-peer-private.h"
+#include "lab-poll-hub.h"
 #include "lab-server-private.h"
 
 /* Listening: one SoupServer per role (the main port routes by path; the
@@ -232,6 +233,7 @@ acceptor_watch (Acceptor *acceptor)
 
   acceptor->source = g_socket_create_source (acceptor->socket, G_IO_IN, NULL);
   g_source_set_static_name (acceptor->source, "[lab-server] accept");
+  g_source_set_priority (acceptor->source, LAB_PRIORITY_CONNECTIONS);
   g_source_set_callback (acceptor->source, G_SOURCE_FUNC (accept_ready_cb), acceptor, NULL);
   g_source_attach (acceptor->source, NULL);
 }

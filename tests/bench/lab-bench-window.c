@@ -86,10 +86,16 @@ sampler_report (Sampler *sampler,
   g_autoptr(GArray) rtts = g_array_new (FALSE, FALSE, sizeof (double));
   guint answered_in_join = 0;
 
+  gboolean dump = g_getenv ("LAB_BENCH_DUMP_STALLS") != NULL;
+
   for (guint i = 0; i < sampler->samples->len; i++)
     {
       StallSample *sample = &g_array_index (sampler->samples, StallSample, i);
       gint64 answered = sample->sent + (gint64) (sample->rtt_ms * 1000);
+
+      if (dump)
+        g_printerr ("stall sample: sent %+.3f s after the join began, %.1f ms\n",
+                    (sample->sent - join_start) / 1e6, sample->rtt_ms);
 
       g_array_append_val (rtts, sample->rtt_ms);
       if (answered >= join_start && answered <= join_end)
