@@ -223,8 +223,10 @@ lab_test_raw_read_frame (GSocket  *socket,
         length = (length << 8) | extended[i];
     }
 
+  /* NUL-terminated past its length, so a text payload reads as a string. */
   data = g_malloc (length + 1);
   g_assert_true (length == 0 || raw_read_exactly (socket, data, length));
+  data[length] = '\0';
   *payload = g_bytes_new_take (data, length);
 
   return TRUE;
