@@ -65,7 +65,7 @@ hub_dispatch (GSource     *source,
     {
       int fd = events[i].data.fd;
       LabHubWatch *watch = g_hash_table_lookup (hub->watches, GINT_TO_POINTER (fd));
-    
+
       /* A watch its owner destroyed would otherwise wake the hub on every turn until
        * its last reference goes. */
       if (watch == NULL || g_source_is_destroyed (&watch->source))
