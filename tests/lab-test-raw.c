@@ -66,6 +66,20 @@ raw_read_exactly (GSocket *socket,
   return TRUE;
 }
 
+/* The opening handshake's request for @path, as a browser would send it. */
+char *
+lab_test_raw_format_upgrade (guint       port,
+                             const char *path)
+{
+  return g_strdup_printf ("GET %s HTTP/1.1\r\n"
+                          "Host: 127.0.0.1:%u\r\n"
+                          "Upgrade: websocket\r\n"
+                          "Connection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\n"
+                          "\r\n", path, port);
+}
+
 GSocket *
 lab_test_raw_connect (guint       port,
                       const char *path,
@@ -92,13 +106,7 @@ lab_test_raw_connect (guint       port,
   g_assert_no_error (error);
   g_socket_set_blocking (socket, FALSE);
 
-  request = g_strdup_printf ("GET %s HTTP/1.1\r\n"
-                             "Host: 127.0.0.1:%u\r\n"
-                             "Upgrade: websocket\r\n"
-                             "Connection: Upgrade\r\n"
-                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                             "Sec-WebSocket-Version: 13\r\n"
-                             "\r\n", path, port);
+  request = lab_test_raw_format_upgrade (port, path);
   raw_write_all (socket, request, strlen (request));
 
   /* Byte by byte up to the blank line, so no frame is read by mistake. */
@@ -150,15 +158,15 @@ lab_test_raw_request (guint        port,
   return g_string_free (response, FALSE);
 }
 
+/* A client's frame, masked as RFC 6455 requires, appended to @frame. */
 void
-lab_test_raw_send_frame (GSocket    *socket,
-                         guint8      opcode,
-                         gboolean    fin,
-                         const void *payload,
-                         gsize       length)
+lab_test_raw_append_frame (GByteArray *frame,
+                           guint8      opcode,
+                           gboolean    fin,
+                           const void *payload,
+                           gsize       length)
 {
   static const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-  g_autoptr(GByteArray) frame = g_byte_array_new ();
   guint8 first = (fin ? 0x80 : 0) | opcode;
 
   g_byte_array_append (frame, &first, 1);
@@ -191,7 +199,18 @@ lab_test_raw_send_frame (GSocket    *socket,
 
       g_byte_array_append (frame, &b, 1);
     }
+}
 
+void
+lab_test_raw_send_frame (GSocket    *socket,
+                         guint8      opcode,
+                         gboolean    fin,
+                         const void *payload,
+                         gsize       length)
+{
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+
+  lab_test_raw_append_frame (frame, opcode, fin, payload, length);
   raw_write_all (socket, frame->data, frame->len);
 }
 

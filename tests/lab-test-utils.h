@@ -86,12 +86,19 @@ guint                    lab_test_fetch              (SoupSession              *
 
 /* A WebSocket client written by hand on a plain socket, for what libsoup's
  * client cannot do: send fragments, or stop reading. */
+char                    *lab_test_raw_format_upgrade (guint                     port,
+                                                      const char               *path);
 GSocket                 *lab_test_raw_connect        (guint                     port,
                                                       const char               *path,
                                                       int                       receive_buffer);
 char                    *lab_test_raw_request        (guint                     port,
                                                       const char               *request,
                                                       GSocket                 **socket_out);
+void                     lab_test_raw_append_frame   (GByteArray               *frame,
+                                                      guint8                    opcode,
+                                                      gboolean                  fin,
+                                                      const void               *payload,
+                                                      gsize                     length);
 void                     lab_test_raw_send_frame     (GSocket                  *socket,
                                                       guint8                    opcode,
                                                       gboolean                  fin,

@@ -209,31 +209,21 @@ test_counter_action_with_the_request (Fixture       *fixture,
                                       gconstpointer  data)
 {
   static const char action[] = "{\"action\":\"plus\"}";
-  static const guint8 mask[4] = { 0x01, 0x02, 0x03, 0x04 };
   guint port = lab_server_get_bound_port (fixture->server);
   g_autoptr(GSocket) raw = NULL;
   g_autofree char *response = NULL;
-  GString *request = g_string_new (NULL);
+  g_autofree char *upgrade = lab_test_raw_format_upgrade (port, "/");
+  g_autoptr(GByteArray) request = g_byte_array_new ();
   g_autoptr(GBytes) expected = g_bytes_new_static ("{\"type\":\"state\",\"value\":1}", 26);
   gboolean heard = FALSE;
 
-  g_string_append_printf (request,
-                          "GET / HTTP/1.1\r\n"
-                          "Host: 127.0.0.1:%u\r\n"
-                          "Upgrade: websocket\r\n"
-                          "Connection: Upgrade\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                          "Sec-WebSocket-Version: 13\r\n"
-                          "\r\n", port);
-  /* A masked text frame; this mask leaves no zero byte in the request's text. */
-  g_string_append_c (request, (char) 0x81);
-  g_string_append_c (request, (char) (0x80 | (sizeof action - 1)));
-  g_string_append_len (request, (const char *) mask, sizeof mask);
-  for (gsize i = 0; i < sizeof action - 1; i++)
-    g_string_append_c (request, action[i] ^ mask[i % 4]);
+  g_byte_array_append (request, (const guint8 *) upgrade, strlen (upgrade));
+  lab_test_raw_append_frame (request, 0x1 /* text */, TRUE, action, sizeof action - 1);
+  /* Sent as a string: the frame's masked bytes hold no zero. */
+  g_byte_array_append (request, (const guint8 *) "", 1);
+  g_assert_cmpuint (strlen ((const char *) request->data), ==, request->len - 1);
 
-  response = lab_test_raw_request (port, request->str, &raw);
-  g_string_free (request, TRUE);
+  response = lab_test_raw_request (port, (const char *) request->data, &raw);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 101"));
 
   /* The greeting (users, state 0), then the action's state 1; a bounded wait. */
