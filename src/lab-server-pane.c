@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-address-rows.h"
+#include "lab-event-row.h"
 #include "lab-peer-row.h"
 #include "lab-server-pane.h"
 #include "lab-throttled-list.h"
@@ -40,6 +41,10 @@ struct _LabServerPane
   LabThrottledList *peers;
   LabThrottledList *events;
   guint            counter_update_source;
+  /* While the pane is mapped: what it scrolls in (the window's), and the
+   * frame clock whose frames tell when to look whether the log is in view */
+  GtkScrolledWindow *scroller;
+  GdkFrameClock    *frame_clock;
 };
 
 enum {
@@ -137,46 +142,12 @@ update_peers_page (LabServerPane *self)
     adw_preferences_group_set_description (self->peers_group, count);
 }
 
-static GtkWidget *
-two_line_label_new (void)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-
-  return box;
-}
-
 static void
-set_two_lines (GtkListItem *item,
-               const char  *title,
-               const char  *subtitle)
+setup_event_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
 {
-  GtkWidget *box = gtk_list_item_get_child (item);
-
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), title);
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (box)), subtitle);
-}
-
-static void
-setup_two_lines_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  gtk_list_item_set_child (item, two_line_label_new ());
+  gtk_list_item_set_child (item, lab_event_row_new ());
 }
 
 static void
@@ -208,12 +179,7 @@ bind_event_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  LabEvent *event = gtk_list_item_get_item (item);
-  g_autoptr(GDateTime) local = g_date_time_to_local (lab_event_get_time (event));
-  g_autofree char *time = g_date_time_format (local, "%X");
-  g_autofree char *text = lab_event_describe (event);
-
-  set_two_lines (item, text, time);
+  lab_event_row_set_event (LAB_EVENT_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
 }
 
 static GtkListItemFactory *
@@ -276,6 +242,65 @@ supervisor_notify_cb (LabServerPane *self)
   update_problem (self);
 }
 
+/* The log's rows follow the server only while a person can see them: in a
+ * busy class a hundred events a second make and lay out a hundred rows on the
+ * main loop the server shares, and at the window's usual size the log is
+ * scrolled out of sight below the clients. Out of sight (or on another page)
+ * the list stands still; scrolled into view, it catches up at once. */
+static void
+update_events_in_view (LabServerPane *self)
+{
+  GtkWidget *events = GTK_WIDGET (self->events_view);
+  gboolean in_view = gtk_widget_get_mapped (events);
+
+  if (self->events == NULL)
+    return;
+
+  if (in_view && self->scroller != NULL)
+    {
+      graphene_rect_t bounds;
+
+      in_view = gtk_widget_compute_bounds (events, GTK_WIDGET (self->scroller), &bounds) &&
+                bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->scroller)) &&
+                bounds.origin.y + bounds.size.height > 0;
+    }
+
+  lab_throttled_list_set_paused (self->events, !in_view);
+}
+
+static void
+lab_server_pane_map (GtkWidget *widget)
+{
+  LabServerPane *self = LAB_SERVER_PANE (widget);
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+
+  GTK_WIDGET_CLASS (lab_server_pane_parent_class)->map (widget);
+
+  g_set_object (&self->scroller, GTK_SCROLLED_WINDOW (scroller));
+  /* After each frame's layout: scrolled, resized, or a longer list above. A
+   * few sums a frame, and frames come only when something moved. */
+  g_set_object (&self->frame_clock, gtk_widget_get_frame_clock (widget));
+  if (self->frame_clock != NULL)
+    g_signal_connect_object (self->frame_clock, "after-paint",
+                             G_CALLBACK (update_events_in_view), self, G_CONNECT_SWAPPED);
+  update_events_in_view (self);
+}
+
+static void
+lab_server_pane_unmap (GtkWidget *widget)
+{
+  LabServerPane *self = LAB_SERVER_PANE (widget);
+
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame_clock, self);
+  g_clear_object (&self->frame_clock);
+  g_clear_object (&self->scroller);
+
+  GTK_WIDGET_CLASS (lab_server_pane_parent_class)->unmap (widget);
+
+  update_events_in_view (self);
+}
+
 static void
 lab_server_pane_dispose (GObject *object)
 {
@@ -335,6 +360,8 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
   object_class->dispose = lab_server_pane_dispose;
   object_class->get_property = lab_server_pane_get_property;
   object_class->set_property = lab_server_pane_set_property;
+  widget_class->map = lab_server_pane_map;
+  widget_class->unmap = lab_server_pane_unmap;
 
   properties[PROP_SUPERVISOR] =
     g_param_spec_object ("supervisor", NULL, NULL,
@@ -368,7 +395,7 @@ lab_server_pane_init (LabServerPane *self)
   g_autoptr(GtkListItemFactory) peer_factory = factory_new (G_CALLBACK (setup_peer_cb),
                                                             G_CALLBACK (bind_peer_cb),
                                                             G_CALLBACK (unbind_peer_cb));
-  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (setup_two_lines_cb),
+  g_autoptr(GtkListItemFactory) event_factory = factory_new (G_CALLBACK (setup_event_cb),
                                                              G_CALLBACK (bind_event_cb), NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -450,6 +477,7 @@ lab_server_pane_set_supervisor (LabServerPane       *self,
       events = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events)));
       gtk_list_view_set_model (self->peers_view, GTK_SELECTION_MODEL (peers));
       gtk_list_view_set_model (self->events_view, GTK_SELECTION_MODEL (events));
+      update_events_in_view (self);
     }
 
   update_everything (self);

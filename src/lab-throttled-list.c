@@ -285,7 +285,7 @@ lab_throttled_list_new (GListModel *source,
  *
  * Paused, the model keeps showing the items it has while the source goes on
  * changing (a flush by hand still shows the source as it is); resumed, it
- * catches up in its usual steps.
+ * starts catching up at once, in its usual steps.
  */
 void
 lab_throttled_list_set_paused (LabThrottledList *self,
@@ -299,8 +299,9 @@ lab_throttled_list_set_paused (LabThrottledList *self,
 
   self->paused = paused;
   g_clear_handle_id (&self->update_source, g_source_remove);
+  /* Resumed, it catches up at once: a view scrolled back into sight. */
   if (!paused)
-    source_changed_cb (self);
+    self->update_source = g_timeout_add_full (UPDATE_PRIORITY, 0, update_cb, self, NULL);
 }
 
 gboolean

@@ -267,6 +267,86 @@ find_widget_of_type (GtkWidget *widget,
   return NULL;
 }
 
+/* The list view under @widget showing @item_type items (through a GtkNoSelection). */
+static GtkWidget *
+find_list_of (GtkWidget *widget,
+              GType      item_type)
+{
+  GtkSelectionModel *model = GTK_IS_LIST_VIEW (widget) ? gtk_list_view_get_model (GTK_LIST_VIEW (widget)) : NULL;
+
+  if (GTK_IS_NO_SELECTION (model) &&
+      g_list_model_get_item_type (gtk_no_selection_get_model (GTK_NO_SELECTION (model))) == item_type)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_of (child, item_type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The server half's Recent Events list. */
+GtkWidget *
+find_server_events (LabWindow *window)
+{
+  GtkWidget *events = find_list_of (GTK_WIDGET (lab_window_get_server_pane (window)), LAB_TYPE_EVENT);
+
+  g_assert_nonnull (events);
+
+  return events;
+}
+
+typedef struct
+{
+  LabWindow *window;
+  GtkWidget *widget;
+} ScrollTarget;
+
+/* Scrolls again until the view has settled there: a page just switched to
+ * has not been laid out yet. */
+static gboolean
+scrolled_to (gpointer data)
+{
+  ScrollTarget *target = data;
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (lab_window_get_server_pane (target->window)),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  double value = gtk_adjustment_get_value (adjustment);
+  double wanted = 0;
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (scroller))
+    return FALSE;
+  if (target->widget != NULL)
+    {
+      if (!gtk_widget_compute_bounds (target->widget, scroller, &bounds))
+        return FALSE;
+      wanted = value + bounds.origin.y;
+    }
+
+  gtk_adjustment_set_value (adjustment, wanted);
+
+  return G_APPROX_VALUE (gtk_adjustment_get_value (adjustment), value, 0.5);
+}
+
+/* Scrolls the server half as a person would, so that @widget (in it) is at
+ * the top of the view (as far as it goes), or the server half's own top for
+ * NULL. */
+void
+scroll_server_pane_to (LabWindow *window,
+                       GtkWidget *widget)
+{
+  ScrollTarget target = { window, widget };
+
+  g_assert_true (lab_test_wait_until (scrolled_to, &target, LAB_TEST_TIMEOUT_MS));
+}
+
 /* What @widget shows on screen now, drawn by its window's renderer. */
 void
 save_widget_png (GtkWidget  *widget,

@@ -34,6 +34,9 @@ GtkWidget      *find_widget_with_class (GtkWidget    *widget,
                                       const char     *css_class);
 GtkWidget      *find_widget_of_type  (GtkWidget      *widget,
                                       GType           type);
+GtkWidget      *find_server_events   (LabWindow      *window);
+void            scroll_server_pane_to (LabWindow     *window,
+                                      GtkWidget      *widget);
 void            save_widget_png      (GtkWidget      *widget,
                                       const char     *path);
 void            save_screenshot      (GtkWidget      *widget,

@@ -461,6 +461,9 @@ close_with_application_code (Scene *scene)
   g_assert_cmpstr (soup_websocket_connection_get_close_data (scene->client), ==, "lesson over");
   g_test_message ("Inspector: %s", lab_inspector_get_state_text (scene->inspector));
   g_assert_nonnull (strstr (lab_inspector_get_state_text (scene->inspector), "lesson over"));
+  /* The server's log says so too, read where a person reads it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "win.show-page", "s", "lab"));
+  scroll_server_pane_to (scene->window, find_server_events (scene->window));
   g_assert_true (lab_test_wait_until (log_says_4001, scene, LAB_TEST_TIMEOUT_MS));
 
   /* Nothing left to ping or close. */

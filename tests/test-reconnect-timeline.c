@@ -132,6 +132,8 @@ reconnects_shown (LabApplication *app)
   wait_ready (window);
   g_assert_cmpuint (count_rows (timeline), ==, 0);
   g_assert_null (lab_reconnect_timeline_get_countdown (timeline));
+  /* The server's log, scrolled into view: it follows only there. */
+  scroll_server_pane_to (window, find_server_events (window));
   g_assert_false (shows_abrupt_leave (window));
 
   /* Drop Connection, as a person presses it. */
