@@ -41,9 +41,8 @@ struct _LabServerPane
   LabThrottledList *peers;
   LabThrottledList *events;
   guint            counter_update_source;
-  /* While the pane is mapped: what it scrolls in (the window's), and the
-   * frame clock whose frames tell when to look whether the log is in view */
-  GtkScrolledWindow *scroller;
+  /* While the pane is mapped: the frame clock whose frames tell when to look
+   * whether the log is in view */
   GdkFrameClock    *frame_clock;
 };
 
@@ -251,17 +250,19 @@ static void
 update_events_in_view (LabServerPane *self)
 {
   GtkWidget *events = GTK_WIDGET (self->events_view);
+  /* What the pane scrolls in: the window's */
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
   gboolean in_view = gtk_widget_get_mapped (events);
 
   if (self->events == NULL)
     return;
 
-  if (in_view && self->scroller != NULL)
+  if (in_view && scroller != NULL)
     {
       graphene_rect_t bounds;
 
-      in_view = gtk_widget_compute_bounds (events, GTK_WIDGET (self->scroller), &bounds) &&
-                bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->scroller)) &&
+      in_view = gtk_widget_compute_bounds (events, scroller, &bounds) &&
+                bounds.origin.y < gtk_widget_get_height (scroller) &&
                 bounds.origin.y + bounds.size.height > 0;
     }
 
@@ -272,11 +273,9 @@ static void
 lab_server_pane_map (GtkWidget *widget)
 {
   LabServerPane *self = LAB_SERVER_PANE (widget);
-  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
 
   GTK_WIDGET_CLASS (lab_server_pane_parent_class)->map (widget);
 
-  g_set_object (&self->scroller, GTK_SCROLLED_WINDOW (scroller));
   /* After each frame's layout: scrolled, resized, or a longer list above. A
    * few sums a frame, and frames come only when something moved. */
   g_set_object (&self->frame_clock, gtk_widget_get_frame_clock (widget));
@@ -294,7 +293,6 @@ lab_server_pane_unmap (GtkWidget *widget)
   if (self->frame_clock != NULL)
     g_signal_handlers_disconnect_by_data (self->frame_clock, self);
   g_clear_object (&self->frame_clock);
-  g_clear_object (&self->scroller);
 
   GTK_WIDGET_CLASS (lab_server_pane_parent_class)->unmap (widget);
 
