@@ -120,25 +120,44 @@ first_window (LabApplication *app)
   return LAB_WINDOW (windows->data);
 }
 
-GtkWidget *
-find_actionable (GtkWidget  *widget,
-                 const char *action_name)
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+/* The first widget at or below @widget, depth first, that @matches. */
+static GtkWidget *
+find_widget_where (GtkWidget     *widget,
+                   WidgetMatch    matches,
+                   gconstpointer  data)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+  if (matches (widget, data))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_actionable (child, action_name);
+      GtkWidget *found = find_widget_where (child, matches, data);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+has_action_name (GtkWidget     *widget,
+                 gconstpointer  action_name)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  return find_widget_where (widget, has_action_name, action_name);
 }
 
 gboolean
@@ -226,76 +245,54 @@ wait_server_users (LabApplication *app,
 }
 
 
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
 /* The first widget at or below @widget showing @css_class, or NULL. */
 GtkWidget *
 find_widget_with_class (GtkWidget  *widget,
                         const char *css_class)
 {
-  if (gtk_widget_has_css_class (widget, css_class))
-    return widget;
+  return find_widget_where (widget, has_css_class, css_class);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_with_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
 }
 
 GtkWidget *
 find_widget_of_type (GtkWidget *widget,
                      GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_widget_where (widget, is_of_type, &type);
 }
 
-/* The list view under @widget showing @item_type items (through a GtkNoSelection). */
-static GtkWidget *
-find_list_of (GtkWidget *widget,
-              GType      item_type)
+/* A list view showing @item_type items (through a GtkNoSelection). */
+static gboolean
+lists_items_of (GtkWidget     *widget,
+                gconstpointer  item_type)
 {
   GtkSelectionModel *model = GTK_IS_LIST_VIEW (widget) ? gtk_list_view_get_model (GTK_LIST_VIEW (widget)) : NULL;
 
-  if (GTK_IS_NO_SELECTION (model) &&
-      g_list_model_get_item_type (gtk_no_selection_get_model (GTK_NO_SELECTION (model))) == item_type)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_list_of (child, item_type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return GTK_IS_NO_SELECTION (model) &&
+         g_list_model_get_item_type (gtk_no_selection_get_model (GTK_NO_SELECTION (model))) ==
+         *(const GType *) item_type;
 }
 
 /* The server half's Recent Events list. */
 GtkWidget *
 find_server_events (LabWindow *window)
 {
-  GtkWidget *events = find_list_of (GTK_WIDGET (lab_window_get_server_pane (window)), LAB_TYPE_EVENT);
+  GType item_type = LAB_TYPE_EVENT;
+  GtkWidget *events = find_widget_where (GTK_WIDGET (lab_window_get_server_pane (window)),
+                                         lists_items_of, &item_type);
 
   g_assert_nonnull (events);
 
