@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "lab-client-pane.h"
+
+#include "lab-changing-text.h"
+#include "lab-paced-update.h"
 #include "lab-reconnect-timeline.h"
 #include "lab-timestamp.h"
 
@@ -18,6 +21,7 @@ struct _LabClientPane
   AdwBin                parent_instance;
 
   LabClient            *client;
+  LabPacedUpdate        counter_update;
 
   /* Template widgets */
   AdwEntryRow          *url_row;
@@ -25,8 +29,8 @@ struct _LabClientPane
   GtkButton            *disconnect_button;
   AdwActionRow         *status_row;
   GtkImage             *status_icon;
-  GtkLabel             *value_label;
-  GtkLabel             *users_label;
+  GtkInscription       *value_inscription;
+  GtkInscription       *users_inscription;
   GtkListBox           *timestamps_list;
   GtkStack             *timestamps_stack;
   LabReconnectTimeline *reconnect_timeline;
@@ -39,6 +43,9 @@ enum {
 };
 
 G_DEFINE_FINAL_TYPE (LabClientPane, lab_client_pane, ADW_TYPE_BIN)
+
+/* In a storm of clicks or joins the numbers move at most this often. */
+#define COUNTER_UPDATE_MS 100
 
 static GParamSpec *properties[N_PROPS];
 
@@ -117,7 +124,9 @@ update_status (LabClientPane *self)
     }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), status);
-  gtk_image_set_from_icon_name (self->status_icon, icon);
+  /* Setting an image, even to the icon it has, lays out the window again. */
+  if (g_strcmp0 (gtk_image_get_icon_name (self->status_icon), icon) != 0)
+    gtk_image_set_from_icon_name (self->status_icon, icon);
 
   gtk_widget_set_visible (GTK_WIDGET (self->connect_button),
                           state == LAB_CLIENT_STATE_DISCONNECTED);
@@ -143,8 +152,8 @@ update_value (LabClientPane *self)
       spoken = g_strdup (_("Counter: unknown until connected"));
     }
 
-  gtk_label_set_label (self->value_label, text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->value_label),
+  lab_changing_text_show (self->value_inscription, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->value_inscription),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
                                   -1);
 }
@@ -167,7 +176,7 @@ update_users (LabClientPane *self)
   else
     text = g_strdup (_("Not connected"));
 
-  gtk_label_set_label (self->users_label, text);
+  lab_changing_text_show (self->users_inscription, text);
 }
 
 static void
@@ -189,13 +198,31 @@ update_everything (LabClientPane *self)
 }
 
 static void
+update_counter (gpointer user_data)
+{
+  LabClientPane *self = user_data;
+
+  update_value (self);
+  update_users (self);
+}
+
+/* In a busy class the value changes hundreds of times a second: it updates
+ * what shows it and nothing else. */
+static void
 client_notify_cb (LabClientPane *self,
                   GParamSpec    *pspec,
                   LabClient     *client)
 {
-  update_status (self);
-  update_value (self);
-  update_users (self);
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "value") || g_str_equal (name, "users"))
+    lab_paced_update_request (&self->counter_update);
+  else if (!g_str_equal (name, "pong-rtt"))
+    {
+      update_status (self);
+      update_value (self);
+      update_users (self);
+    }
 }
 
 static void
@@ -232,6 +259,7 @@ lab_client_pane_dispose (GObject *object)
   LabClientPane *self = LAB_CLIENT_PANE (object);
 
   lab_client_pane_set_client (self, NULL);
+  lab_paced_update_clear (&self->counter_update);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_CLIENT_PANE);
 
   G_OBJECT_CLASS (lab_client_pane_parent_class)->dispose (object);
@@ -302,8 +330,8 @@ lab_client_pane_class_init (LabClientPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, disconnect_button);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, status_row);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, status_icon);
-  gtk_widget_class_bind_template_child (widget_class, LabClientPane, value_label);
-  gtk_widget_class_bind_template_child (widget_class, LabClientPane, users_label);
+  gtk_widget_class_bind_template_child (widget_class, LabClientPane, value_inscription);
+  gtk_widget_class_bind_template_child (widget_class, LabClientPane, users_inscription);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_list);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, timestamps_stack);
   gtk_widget_class_bind_template_child (widget_class, LabClientPane, reconnect_timeline);
@@ -321,6 +349,7 @@ static void
 lab_client_pane_init (LabClientPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lab_paced_update_init (&self->counter_update, COUNTER_UPDATE_MS, update_counter, self);
 
   update_everything (self);
 }
@@ -393,7 +422,7 @@ lab_client_pane_get_value_text (LabClientPane *self)
 {
   g_return_val_if_fail (LAB_IS_CLIENT_PANE (self), NULL);
 
-  return gtk_label_get_label (self->value_label);
+  return gtk_inscription_get_text (self->value_inscription);
 }
 
 LabReconnectTimeline *
@@ -410,5 +439,5 @@ lab_client_pane_get_users_text (LabClientPane *self)
 {
   g_return_val_if_fail (LAB_IS_CLIENT_PANE (self), NULL);
 
-  return gtk_label_get_label (self->users_label);
+  return gtk_inscription_get_text (self->users_inscription);
 }

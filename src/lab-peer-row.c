@@ -7,22 +7,26 @@
 
 #include "lab-peer-row.h"
 
+#include "lab-changing-text.h"
+
 /* One row of Connected Clients: who, where to, since when, the latest ping's
  * round trip (live), and Inspect, which shows the connection in the
  * Inspector. Rows are recycled by the list view: a row follows one peer at a
- * time. */
+ * time. GTK 4.8's list view keeps 200 rows, laid out again whenever one
+ * changes: the texts are GtkInscriptions, sized without shaping their text
+ * (see lab-changing-text.c). */
 
 struct _LabPeerRow
 {
-  AdwBin     parent_instance;
+  AdwBin          parent_instance;
 
-  LabPeer   *peer;
+  LabPeer        *peer;
 
   /* Template widgets */
-  GtkLabel  *title_label;
-  GtkLabel  *subtitle_label;
-  GtkLabel  *rtt_label;
-  GtkButton *inspect_button;
+  GtkInscription *title_inscription;
+  GtkInscription *subtitle_inscription;
+  GtkInscription *rtt_inscription;
+  GtkButton      *inspect_button;
 };
 
 G_DEFINE_FINAL_TYPE (LabPeerRow, lab_peer_row, ADW_TYPE_BIN)
@@ -35,7 +39,7 @@ update_rtt (LabPeerRow *self)
 
   /* Translators: the latest ping's round trip in milliseconds */
   text = rtt >= 0 ? g_strdup_printf (_("ping %d ms"), rtt) : g_strdup ("");
-  gtk_label_set_label (self->rtt_label, text);
+  lab_changing_text_show (self->rtt_inscription, text);
 }
 
 static void
@@ -59,9 +63,9 @@ lab_peer_row_class_init (LabPeerRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/wslab/WebSocketLab/lab-peer-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, LabPeerRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, LabPeerRow, subtitle_label);
-  gtk_widget_class_bind_template_child (widget_class, LabPeerRow, rtt_label);
+  gtk_widget_class_bind_template_child (widget_class, LabPeerRow, title_inscription);
+  gtk_widget_class_bind_template_child (widget_class, LabPeerRow, subtitle_inscription);
+  gtk_widget_class_bind_template_child (widget_class, LabPeerRow, rtt_inscription);
   gtk_widget_class_bind_template_child (widget_class, LabPeerRow, inspect_button);
 }
 
@@ -114,8 +118,8 @@ lab_peer_row_set_peer (LabPeerRow *self,
       g_autofree char *inspect_label = g_strdup_printf (_("Inspect connection #%u"),
                                                         lab_peer_get_id (peer));
 
-      gtk_label_set_label (self->title_label, title);
-      gtk_label_set_label (self->subtitle_label, subtitle);
+      gtk_inscription_set_text (self->title_inscription, title);
+      gtk_inscription_set_text (self->subtitle_inscription, subtitle);
       /* The target first: the action takes a peer id, never nothing. */
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->inspect_button), "u",
                                         lab_peer_get_id (peer));
@@ -135,5 +139,5 @@ const char *
 lab_peer_row_get_rtt_text (LabPeerRow *self)
 {
   g_return_val_if_fail (LAB_IS_PEER_ROW (self), NULL);
-  return gtk_label_get_label (self->rtt_label);
+  return gtk_inscription_get_text (self->rtt_inscription);
 }

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "lab-address-rows.h"
+#include "lab-changing-text.h"
+#include "lab-paced-update.h"
 #include "lab-event-row.h"
 #include "lab-peer-row.h"
 #include "lab-server-pane.h"
@@ -30,8 +32,8 @@ struct _LabServerPane
   GtkLabel        *notice_label;
   AdwPreferencesGroup *server_group;
   GtkListBox      *addresses_list;
-  GtkLabel        *value_label;
-  GtkLabel        *users_label;
+  GtkInscription  *value_inscription;
+  GtkInscription  *users_inscription;
   GtkStack        *peers_stack;
   AdwPreferencesGroup *peers_group;
   GtkListView     *peers_view;
@@ -40,7 +42,7 @@ struct _LabServerPane
   /* The server's lists as the views take them: in batches */
   LabThrottledList *peers;
   LabThrottledList *events;
-  guint            counter_update_source;
+  LabPacedUpdate   counter_update;
   /* While the pane is mapped: the frame clock whose frames tell when to look
    * whether the log is in view */
   GdkFrameClock    *frame_clock;
@@ -95,8 +97,8 @@ update_counter (LabServerPane *self)
       users = g_strdup_printf ("%u", lab_counter_get_users (counter));
     }
 
-  gtk_label_set_label (self->value_label, value ? value : "");
-  gtk_label_set_label (self->users_label, users ? users : "");
+  lab_changing_text_show (self->value_inscription, value);
+  lab_changing_text_show (self->users_inscription, users);
 }
 
 static void
@@ -211,22 +213,16 @@ server_notify_cb (LabServerPane *self)
   update_addresses (self);
 }
 
-static gboolean
+static void
 counter_update_cb (gpointer user_data)
 {
-  LabServerPane *self = user_data;
-
-  self->counter_update_source = 0;
-  update_counter (self);
-
-  return G_SOURCE_REMOVE;
+  update_counter (user_data);
 }
 
 static void
 counter_notify_cb (LabServerPane *self)
 {
-  if (self->counter_update_source == 0)
-    self->counter_update_source = g_timeout_add (COUNTER_UPDATE_MS, counter_update_cb, self);
+  lab_paced_update_request (&self->counter_update);
 }
 
 static void
@@ -305,7 +301,7 @@ lab_server_pane_dispose (GObject *object)
   LabServerPane *self = LAB_SERVER_PANE (object);
 
   lab_server_pane_set_supervisor (self, NULL);
-  g_clear_handle_id (&self->counter_update_source, g_source_remove);
+  lab_paced_update_clear (&self->counter_update);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SERVER_PANE);
 
   G_OBJECT_CLASS (lab_server_pane_parent_class)->dispose (object);
@@ -379,8 +375,8 @@ lab_server_pane_class_init (LabServerPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, notice_label);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, server_group);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, addresses_list);
-  gtk_widget_class_bind_template_child (widget_class, LabServerPane, value_label);
-  gtk_widget_class_bind_template_child (widget_class, LabServerPane, users_label);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, value_inscription);
+  gtk_widget_class_bind_template_child (widget_class, LabServerPane, users_inscription);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_stack);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_group);
   gtk_widget_class_bind_template_child (widget_class, LabServerPane, peers_view);
@@ -397,6 +393,7 @@ lab_server_pane_init (LabServerPane *self)
                                                              G_CALLBACK (bind_event_cb), NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lab_paced_update_init (&self->counter_update, COUNTER_UPDATE_MS, counter_update_cb, self);
 
   gtk_list_view_set_factory (self->peers_view, peer_factory);
   gtk_list_view_set_factory (self->events_view, event_factory);
@@ -489,7 +486,7 @@ lab_server_pane_get_users_text (LabServerPane *self)
 {
   g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
 
-  return gtk_label_get_label (self->users_label);
+  return gtk_inscription_get_text (self->users_inscription);
 }
 
 const char *
@@ -497,7 +494,7 @@ lab_server_pane_get_value_text (LabServerPane *self)
 {
   g_return_val_if_fail (LAB_IS_SERVER_PANE (self), NULL);
 
-  return gtk_label_get_label (self->value_label);
+  return gtk_inscription_get_text (self->value_inscription);
 }
 
 /**
