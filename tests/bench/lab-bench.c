@@ -26,6 +26,61 @@ static const char *server_titles[N_SERVERS] = {
 #define SETTLE_S 0.5
 /* The window's own client connects once it is shown: let it settle before measuring. */
 #define WINDOW_SETTLE_S 1.5
+/* A burst of M actions lasts milliseconds at small N: one frame of the window, or another
+ * program's moment on the CPU, doubles it. Its figure is the median of this many bursts,
+ * each after the same rest as the first, each from another client (a client sending them
+ * all would pass the server's rate limit and be closed with 1008). */
+#define CONVERGE_BURSTS 5
+
+/* One client comes, clicks and leaves before anything is measured: what a server builds
+ * once (types registered, code paged in from disk, tables made) is no cost of a
+ * connection, and a class never joins a server that has not served anyone yet. Every
+ * server under test gets the same. */
+static void
+warm_up (guint16 port,
+         double  timeout_s)
+{
+  g_autoptr(LabLoadgen) loadgen = lab_loadgen_new (port, 1, 1);
+  double seconds;
+
+  if (lab_loadgen_join (loadgen, timeout_s, &seconds) == LAB_LOADGEN_OK)
+    lab_loadgen_converge (loadgen, 0, 1, timeout_s, &seconds);
+}
+
+/* The paced phase sends from client 1: the bursts leave it alone. */
+#define PACED_SENDER 1
+
+static guint
+burst_sender (guint burst,
+              guint n)
+{
+  return (burst == 0 ? 0 : burst + PACED_SENDER) % n;
+}
+
+static LabLoadgenStatus
+converge_bursts (LabLoadgen   *loadgen,
+                 const Config *config,
+                 guint         n,
+                 double       *median_s)
+{
+  g_autoptr(GArray) durations = g_array_new (FALSE, FALSE, sizeof (double));
+  LabLoadgenStatus status = LAB_LOADGEN_OK;
+
+  for (guint i = 0; i < CONVERGE_BURSTS && status == LAB_LOADGEN_OK; i++)
+    {
+      double seconds;
+
+      if (i > 0)
+        lab_loadgen_idle (loadgen, SETTLE_S);
+      status = lab_loadgen_converge (loadgen, burst_sender (i, n), config->actions,
+                                     config->timeout_s, &seconds);
+      if (status == LAB_LOADGEN_OK)
+        g_array_append_val (durations, seconds);
+    }
+  g_array_sort (durations, compare_doubles);
+  *median_s = durations->len > 0 ? percentile (durations, 0.5) : NAN;
+  return status;
+}
 
 /* ---- one server, one N ---------------------------------------------------------------- */
 
@@ -61,8 +116,8 @@ measure (const Config    *config,
       sampler_start (&sampler, bus);
       sampling = TRUE;
     }
-  else
-    g_usleep (SETTLE_S * G_USEC_PER_SEC);
+  warm_up (server.port, config->timeout_s);
+  g_usleep (SETTLE_S * G_USEC_PER_SEC);
 
   loadgen = lab_loadgen_new (server.port, n, config->in_flight);
   rss_before = process_rss_kib (server.pid);
@@ -88,10 +143,10 @@ measure (const Config    *config,
   result->rss_valid = !isnan (result->rss_kib_per_conn);
 
   cpu_converge_start = process_cpu_seconds (server.pid);
-  result->converge_status = lab_loadgen_converge (loadgen, 0, config->actions, config->timeout_s,
-                                                  &result->converge_s);
+  result->converge_status = converge_bursts (loadgen, config, n, &result->converge_s);
   cpu_converged = process_cpu_seconds (server.pid);
-  result->cpu_s = (cpu_joined - cpu_before) + (cpu_converged - cpu_converge_start);
+  result->cpu_s = (cpu_joined - cpu_before) +
+                  (cpu_converged - cpu_converge_start) / CONVERGE_BURSTS;
   result->cpu_valid = result->converge_status == LAB_LOADGEN_OK && !isnan (result->cpu_s);
   if (result->converge_status != LAB_LOADGEN_OK)
     {
@@ -104,10 +159,10 @@ measure (const Config    *config,
     }
 
   lab_loadgen_idle (loadgen, SETTLE_S);
-  /* A second sender: the first one's rate budget went on the pipelined burst. */
-  result->paced_status = lab_loadgen_paced (loadgen, n > 1 ? 1 : 0, config->rate,
-                                            config->paced_seconds, config->timeout_s,
-                                            latencies);
+  /* A sender of its own: the bursts' senders spent their rate budget. */
+  result->paced_status = lab_loadgen_paced (loadgen, n > PACED_SENDER ? PACED_SENDER : 0,
+                                            config->rate, config->paced_seconds,
+                                            config->timeout_s, latencies);
   if (result->paced_status == LAB_LOADGEN_OK)
     {
       g_array_sort (latencies, compare_doubles);
@@ -301,10 +356,12 @@ main (int   argc,
         }
     }
 
-  printf ("lab-bench: build %s (%s), %ld cores, M = %u, paced %u/s for %.1f s, "
-           "join %u upgrades in flight, phase timeout %.0f s\n",
+  printf ("lab-bench: build %s (%s), %ld cores, M = %u (median of %u bursts), "
+           "paced %u/s for %.1f s, join %u upgrades in flight, phase timeout %.0f s; "
+           "each server has served one client before it is measured\n",
            config.build_dir, LAB_BUILD_TYPE, sysconf (_SC_NPROCESSORS_ONLN), config.actions,
-           config.rate, config.paced_seconds, config.in_flight, config.timeout_s);
+           CONVERGE_BURSTS, config.rate, config.paced_seconds, config.in_flight,
+           config.timeout_s);
 
   {
     g_autofree char *load = load_average ();
