@@ -42,6 +42,21 @@ update_rtt (LabPeerRow *self)
   lab_changing_text_show (self->rtt_inscription, text);
 }
 
+/* Asked for only when the pointer rests on the round trip: a tooltip text set
+ * on a shown widget looks for the pointer (a round trip to the X server) for
+ * each of the rows a join storm makes. */
+static gboolean
+rtt_query_tooltip_cb (GtkWidget  *widget,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard_tooltip,
+                      GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, _("The latest ping’s round trip"));
+
+  return TRUE;
+}
+
 static void
 lab_peer_row_dispose (GObject *object)
 {
@@ -67,6 +82,7 @@ lab_peer_row_class_init (LabPeerRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabPeerRow, subtitle_inscription);
   gtk_widget_class_bind_template_child (widget_class, LabPeerRow, rtt_inscription);
   gtk_widget_class_bind_template_child (widget_class, LabPeerRow, inspect_button);
+  gtk_widget_class_bind_template_callback (widget_class, rtt_query_tooltip_cb);
 }
 
 static void
