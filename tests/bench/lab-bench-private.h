@@ -67,6 +67,7 @@ typedef struct
   double        paced_seconds;
   double        timeout_s;
   guint         in_flight;
+  guint         rounds;
 } Config;
 
 typedef struct
@@ -130,7 +131,8 @@ int       compare_doubles       (gconstpointer     a,
 double    percentile            (const GArray     *sorted,
                                  double            fraction);
 void      print_table           (guint             n,
-                                 const Result     *results,
+                                 const Result    **rounds,
+                                 guint             n_rounds,
                                  GString          *summary);
 
 G_END_DECLS
