@@ -277,6 +277,9 @@ judge (Verdicts      *verdicts,
       /* Sampled every 50 ms: a join over in a few samples shows no rate. */
       if (metric == METRIC_USERS_UPDATES && window_join_s >= USERS_JOIN_MIN_S)
         add_verdict (verdicts, "≥ 4/s", values[SERVER_WINDOW], TRUE, 4);
+      else if (metric == METRIC_USERS_UPDATES)
+        g_string_append_printf (verdicts->text, "≥ 4/s: not judged, the join lasted under %.1f s",
+                                USERS_JOIN_MIN_S);
     }
 }
 
